@@ -1,0 +1,3 @@
+"""olclint: a static configuration linter for OL Connect server clusters."""
+
+__version__ = "0.1.0"

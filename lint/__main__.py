@@ -1,0 +1,5 @@
+import sys
+
+from olclint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,160 @@
+"""YAML with positions: the cluster file as plain data plus the location of every key and value.
+
+PyYAML composes the node tree (C loader when present); we convert it ourselves so every
+mapping key and value keeps its line and column, duplicate keys are found, and alias
+expansion and nesting are bounded (an alias bomb is a finding, not an exhausted machine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from olclint.findings import Finding, Level, Location, diag
+
+INVALID = "OLC001"
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+Path_ = tuple  # a path into the data: keys and list indexes
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    data: Any
+    values: dict[Path_, Location] = field(default_factory=dict)  # path -> value position
+    keys: dict[Path_, Location] = field(default_factory=dict)  # path -> key position
+
+    def where(self, path: Path_) -> Location:
+        """The key's position when the path ends at a mapping key, else the value's."""
+        path = tuple(path)
+        while path:
+            if path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), Location(""))
+
+    def value_at(self, path: Path_) -> Location:
+        path = tuple(path)
+        while path and path not in self.values:
+            path = path[:-1]
+        return self.values.get(path, self.values.get((), Location("")))
+
+
+def _loader_class() -> type:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _loc(rel: str, mark: Any, end: Any = None) -> Location:
+    if end is not None and end.line == mark.line:
+        return Location(rel, mark.line + 1, mark.column + 1, mark.line + 1, end.column + 1)
+    return Location(rel, mark.line + 1, mark.column + 1)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def load_yaml(text: str, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
+    """Parse one YAML document; syntax errors are OLC001 at the parser's line and column."""
+    loader = _loader_class()(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = _loc(rel, mark) if mark is not None else Location(rel)
+            problem = exc.problem or exc.context or "invalid YAML"
+            msg = f"cluster file is not valid YAML: {problem}"
+            if exc.context and exc.problem:
+                msg = f"cluster file is not valid YAML: {problem} ({exc.context})"
+            return None, [diag(INVALID, Level.ERROR, msg, where)]
+        except yaml.YAMLError as exc:
+            return None, [
+                diag(INVALID, Level.ERROR, f"cluster file is not valid YAML: {exc}", Location(rel))
+            ]
+        if node is None:
+            return None, [diag(INVALID, Level.ERROR, "cluster file is empty", Location(rel))]
+        doc = YamlDoc(data=None)
+        findings: list[Finding] = []
+        budget = [MAX_NODES]
+        try:
+            data = _convert(loader, node, (), rel, doc, findings, budget, 0)
+        except _TooBig as exc:
+            return None, [diag(INVALID, Level.ERROR, str(exc), _loc(rel, node.start_mark))]
+        return YamlDoc(data, doc.values, doc.keys), findings
+    finally:
+        loader.dispose()
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError):
+        return node.value  # e.g. 2027-13-01: the schema reports it as a bad date
+    if isinstance(value, (dt.date, dt.datetime)):
+        return node.value  # kept as written; the model parses dates itself
+    if isinstance(value, float) and value != value:  # NaN
+        return node.value
+    return value
+
+
+def _convert(
+    loader: Any,
+    node: Any,
+    path: Path_,
+    rel: str,
+    doc: YamlDoc,
+    findings: list[Finding],
+    budget: list[int],
+    depth: int,
+) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig(
+            f"cluster file expands to more than {MAX_NODES} values (YAML aliases?); refused"
+        )
+    if depth > MAX_DEPTH:
+        raise _TooBig(f"cluster file nests deeper than {MAX_DEPTH} levels; refused")
+    doc.values.setdefault(path, _loc(rel, node.start_mark, node.end_mark))
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(loader, item, (*path, i), rel, doc, findings, budget, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            where = _loc(rel, key_node.start_mark)
+            findings.append(
+                diag(INVALID, Level.ERROR, "a mapping key must be a plain value", where)
+            )
+            continue
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            where = _loc(rel, key_node.start_mark)
+            msg = "YAML merge keys ('<<') are not supported in cluster files"
+            findings.append(diag(INVALID, Level.ERROR, msg, where))
+            continue
+        key = _scalar(loader, key_node)
+        if not isinstance(key, str):
+            key = str(key_node.value)
+        key_loc = _loc(rel, key_node.start_mark, key_node.end_mark)
+        if key in result:
+            first = doc.keys.get((*path, key))
+            msg = f"duplicate key '{key}'" + (f" (first at line {first.line})" if first else "")
+            findings.append(
+                diag(INVALID, Level.ERROR, msg, key_loc, subject=".".join(map(str, (*path, key))))
+            )
+        doc.keys[(*path, key)] = key_loc
+        doc.values.pop((*path, key), None)
+        result[key] = _convert(
+            loader, value_node, (*path, key), rel, doc, findings, budget, depth + 1
+        )
+    return result

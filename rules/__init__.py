@@ -1,0 +1,39 @@
+"""The rule registry: every rule of olclint, by module, in id order.
+
+Adding a rule: write `rules/olcNNN_snake_name.py` (docstring = documentation page, `ID`,
+`NAME`, `LEVEL`, `check(cluster, graph)`), then add its module name here.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+from olclint.rule import Rule
+
+RULE_MODULES: tuple[str, ...] = (
+    "olc001_invalid_cluster_file",
+    "olc002_missing_input_file",
+    "olc003_option_file_error",
+    "olc004_option_file_line_ignored",
+    "olc005_input_value_error",
+    "olc006_include_not_followed",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    """Every registered rule, in id order."""
+    rules = [
+        Rule.from_module(importlib.import_module(f"{__name__}.{name}")) for name in RULE_MODULES
+    ]
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def find_rule(key: str) -> Rule | None:
+    """A rule by id (any case) or by name."""
+    key = key.strip()
+    for rule in all_rules():
+        if rule.id.lower() == key.lower() or rule.name.lower() == key.lower():
+            return rule
+    return None
