@@ -1,0 +1,73 @@
+"""GitHub Actions workflow commands: one annotation per finding.
+
+```
+::error file=db/my.cnf,line=3,col=16,endLine=3,endColumn=25,title=OLC101 DatabaseNotReachable::msg
+```
+
+Levels map to `error`, `warning` and `notice`. Related locations are appended to the
+message as extra lines. Data is escaped as the runner unescapes it: `%`, CR and LF;
+property values also escape `:` and `,`. Notifications become `olclint` annotations.
+Nothing is printed when there is nothing to say.
+"""
+
+from __future__ import annotations
+
+from olclint.findings import Finding, Level
+from olclint.report import Notification, Report, rules_by_id, sorted_findings
+
+COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: Level, properties: list[tuple[str, object]], message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
+    head = f"::{COMMAND[Level(level)]}"
+    if props:
+        head += f" {props}"
+    return f"{head}::{escape_data(message)}"
+
+
+def _finding(finding: Finding, title: str) -> str:
+    properties: list[tuple[str, object]] = []
+    loc = finding.location
+    if loc is not None:
+        properties += [("file", loc.path), ("line", loc.line), ("col", loc.column)]
+        end_line = loc.end_line if loc.end_line is not None else loc.line
+        if loc.end_line is not None or loc.end_column is not None:
+            properties.append(("endLine", end_line))
+        if loc.end_column is not None and end_line == loc.line:
+            properties.append(("endColumn", loc.end_column))
+    properties.append(("title", title))
+    message = finding.message
+    if loc is None:
+        context = [f"cluster {finding.cluster}"] if finding.cluster else []
+        context += [f"node {finding.node}"] if finding.node else []
+        if context:
+            message += f" ({', '.join(context)})"
+    for related in finding.related:
+        message += f"\n{related.location}: {related.message}"
+    return command(finding.level, properties, message)
+
+
+def _notification(note: Notification) -> str:
+    title = "olclint" + (f" {note.rule}" if note.rule else "")
+    message = note.message + (f" ({note.exception})" if note.exception else "")
+    return command(Level(note.level), [("title", title)], message)
+
+
+def render(report: Report) -> str:
+    rules = rules_by_id(report.rules)
+    lines = []
+    for finding in sorted_findings(report.findings):
+        rule = rules.get(finding.rule)
+        title = f"{finding.rule} {rule.name}" if rule else finding.rule
+        lines.append(_finding(finding, title))
+    lines += [_notification(note) for note in report.notifications]
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,114 @@
+"""The JSON format, version 1: a stable shape for scripts.
+
+```
+{
+  "version": 1,
+  "tool": {"name": "olclint", "version": "0.1.0"},
+  "executionSuccessful": true,
+  "findings": [
+    {
+      "rule": "OLC101",                  # rule id
+      "name": "DatabaseNotReachable",     # rule name, null when the rule is not registered
+      "level": "error",                   # "error" | "warning" | "note"
+      "message": "...",
+      "location": {"path": "db/my.cnf", "line": 3, "column": 16,
+                   "endLine": 3, "endColumn": 25} | null,
+      "related": [{"location": {...}, "message": "..."}],
+      "fix": {"description": "...", "location": {...}, "replacement": "..."} | null,
+      "cluster": "prod", "node": "db01", "subject": "...",   # "" when not set
+      "fingerprint": "OLC101/prod/db01/...",  # rule/cluster/node/subject, no line numbers
+      "properties": {"key": "value"}       # extra string properties, often {}
+    }
+  ],
+  "notifications": [
+    {"level": "error", "message": "...", "rule": "OLC402" | null, "exception": "ValueError" | null}
+  ],
+  "summary": {"error": 1, "warning": 0, "note": 0},
+  "gate": {"failOn": "warning" | null, "failed": true}
+}
+```
+
+Paths are relative to the repository root, POSIX; lines and columns are 1-based, columns
+count Unicode code points and `endColumn` is exclusive; `endLine`/`endColumn` are null
+when unknown. Findings are sorted by path, line, column, rule and message. A new key may
+be added within version 1; a key is never removed or changed in meaning without a new
+version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from olclint.findings import Finding, Location
+from olclint.report import Notification, Report, counts, gate_failed, rules_by_id, sorted_findings
+
+VERSION = 1
+
+
+def location(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    return {
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "endLine": loc.end_line,
+        "endColumn": loc.end_column,
+    }
+
+
+def finding(f: Finding, name: str | None) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "name": name,
+        "level": str(f.level),
+        "message": f.message,
+        "location": location(f.location),
+        "related": [{"location": location(r.location), "message": r.message} for r in f.related],
+        "fix": None
+        if f.fix is None
+        else {
+            "description": f.fix.description,
+            "location": location(f.fix.location),
+            "replacement": f.fix.replacement,
+        },
+        "cluster": f.cluster,
+        "node": f.node,
+        "subject": f.subject,
+        "fingerprint": f.fingerprint,
+        "properties": dict(f.properties),
+    }
+
+
+def notification(note: Notification) -> dict[str, Any]:
+    return {
+        "level": str(note.level),
+        "message": note.message,
+        "rule": note.rule,
+        "exception": note.exception,
+    }
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The report as a JSON-ready dict."""
+    rules = rules_by_id(report.rules)
+    return {
+        "version": VERSION,
+        "tool": {"name": "olclint", "version": report.tool_version},
+        "executionSuccessful": report.execution_successful,
+        "findings": [
+            finding(f, rules[f.rule].name if f.rule in rules else None)
+            for f in sorted_findings(report.findings)
+        ],
+        "notifications": [notification(n) for n in report.notifications],
+        "summary": counts(report.findings),
+        "gate": {
+            "failOn": None if report.fail_on is None else str(report.fail_on),
+            "failed": gate_failed(report),
+        },
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
