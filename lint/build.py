@@ -214,16 +214,18 @@ class _Builder:
                     settings=settings,
                 )
             )
-        masters = [n for n in nodes if n.is_master]
-        if len(masters) != 1 and len(nodes) == len(self.data["nodes"]):
-            where = self.key("nodes")
-            if masters:
-                where = masters[1].loc("role")
+        masters = [
+            (raw["name"], self.loc("nodes", i, "role"))
+            for i, raw in enumerate(self.data["nodes"])
+            if raw["role"] == MASTER
+        ]
+        if len(masters) != 1:
+            where = masters[1][1] if masters else self.key("nodes")
             msg = (
                 "the cluster has no master node (role: master)"
                 if not masters
                 else f"the cluster has {len(masters)} masters: "
-                + ", ".join(n.name for n in masters)
+                + ", ".join(name for name, _ in masters)
                 + "; exactly one is allowed"
             )
             self.findings.append(_err(msg, where, subject="master"))
