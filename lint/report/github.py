@@ -5,7 +5,8 @@
 ```
 
 Levels map to `error`, `warning` and `notice`. Related locations are appended to the
-message as extra lines. Data is escaped as the runner unescapes it: `%`, CR and LF;
+message as extra lines. A finding with no location is annotated on the file named by its
+`file` property, if any. Data is escaped as the runner unescapes it: `%`, CR and LF;
 property values also escape `:` and `,`. Notifications become `olclint` annotations.
 Nothing is printed when there is nothing to say.
 """
@@ -37,6 +38,8 @@ def command(level: Level, properties: list[tuple[str, object]], message: str) ->
 def _finding(finding: Finding, title: str) -> str:
     properties: list[tuple[str, object]] = []
     loc = finding.location
+    if loc is None and dict(finding.properties).get("file"):
+        properties.append(("file", dict(finding.properties)["file"]))
     if loc is not None:
         properties += [("file", loc.path), ("line", loc.line), ("col", loc.column)]
         end_line = loc.end_line if loc.end_line is not None else loc.line

@@ -10,13 +10,13 @@
 - Related locations carry ids from 1 and a message; a `Fix` becomes `fixes` with one
   replacement; `partialFingerprints["olclint/v1"]` is the SHA-256 of `Finding.fingerprint`
   (rule, cluster, node, subject: stable across line shifts).
-- A finding with no location (a cluster-wide problem) gets a location with no region:
-  the file named by its `file` property (relative path, e.g. the cluster.yaml) and a
+- A finding with no location (a cluster-wide problem) gets a location spanning the whole
+  file named by its `file` property (relative path, e.g. the cluster.yaml) and a
   logical location for its cluster and node. With neither, the result has no locations
   (valid SARIF, but GitHub code scanning rejects such results: give such findings a
   `file` property).
 - `properties` of a result: `cluster`, `node`, `subject` when set, plus the finding's own
-  properties, except these, which map to SARIF fields:
+  properties, except these, which map to SARIF fields when their value is valid:
   `baselineState` (new | unchanged | updated | absent) -> `result.baselineState`;
   `suppression` (inSource | external) with optional `justification` -> `result.suppressions`.
 - `invocations[0]`: `executionSuccessful`, the notifications (with `associatedRule` and
@@ -53,7 +53,6 @@ _SEMVER = re.compile(
 )
 _BASELINE_STATES = {"new", "unchanged", "updated", "absent"}
 _SUPPRESSION_KINDS = {"inSource", "external"}
-_MAPPED_PROPERTIES = {"baselineState", "suppression", "justification", "file"}
 
 
 def help_uri(rule_id: str) -> str:
@@ -155,13 +154,17 @@ def _physical(report: Report, loc: Location, *, snippet: bool) -> dict[str, Any]
     return physical
 
 
-def _whole_file_location(finding: Finding) -> dict[str, Any]:
+def _whole_file_location(report: Report, finding: Finding) -> dict[str, Any]:
     """For a finding without a line: the file it concerns and the cluster or node it names."""
     where: dict[str, Any] = {}
     path = dict(finding.properties).get("file")
     if path:
+        # The whole file when its length is known, else its first line.
+        lines = len(report.sources.get(path) or ())
+        region = {"startLine": 1, "endLine": lines} if lines > 1 else {"startLine": 1}
         where["physicalLocation"] = {
-            "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}
+            "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT},
+            "region": region,
         }
     if finding.cluster:
         qualified = "/".join(p for p in (finding.cluster, finding.node) if p)
@@ -220,7 +223,7 @@ def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str
             {"physicalLocation": _physical(report, finding.location, snippet=True)}
         ]
     else:
-        where = _whole_file_location(finding)
+        where = _whole_file_location(report, finding)
         if where:
             result["locations"] = [where]
     if finding.related:
@@ -238,12 +241,14 @@ def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str
         FINGERPRINT: hashlib.sha256(finding.fingerprint.encode("utf-8")).hexdigest()
     }
     own = dict(finding.properties)
+    if finding.location is None:
+        own.pop("file", None)  # became the location
     if own.get("baselineState") in _BASELINE_STATES:
-        result["baselineState"] = own["baselineState"]
+        result["baselineState"] = own.pop("baselineState")
     if own.get("suppression") in _SUPPRESSION_KINDS:
-        suppression = {"kind": own["suppression"]}
+        suppression = {"kind": own.pop("suppression")}
         if own.get("justification"):
-            suppression["justification"] = own["justification"]
+            suppression["justification"] = own.pop("justification")
         result["suppressions"] = [suppression]
     properties = {
         key: value
@@ -254,7 +259,7 @@ def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str
         )
         if value
     }
-    properties.update((k, v) for k, v in own.items() if k not in _MAPPED_PROPERTIES)
+    properties.update(own)
     if properties:
         result["properties"] = properties
     return result
