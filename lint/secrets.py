@@ -14,7 +14,7 @@ _SECRET_NAME = re.compile(r"(pass(word|wd)?|pwd|secret|token|credential|private[
 
 # key = value / key: value / key value, where the key looks like a secret
 _KEY_VALUE = re.compile(
-    r"""^(?P<head>\s*(?:loose[-_])?[A-Za-z0-9_.\-\\: ]*?"""
+    r"""^(?P<head>\s*(?:loose[-_])?[A-Za-z0-9_.\-]*?"""
     r"""(?:pass(?:word|wd)?|pwd|secret|token|credential|private[-_.]?key)[A-Za-z0-9_.\-]*"""
     r"""\s*[=:\s]\s*)(?P<value>\S.*?)\s*$""",
     re.I,

@@ -1,7 +1,7 @@
 """Validate SARIF logs against the official schema and Microsoft's SARIF multitool.
 
-- `validate_schema(doc)`: Draft 4 validation against sarif-schema-2.1.0.json, found at
-  `<workspace>/shared/sarif/sarif-schema-2.1.0.json`, else at `$OLCLINT_SARIF_SCHEMA`.
+- `validate_schema(doc)`: Draft 4 validation against the official sarif-schema-2.1.0.json,
+  kept in `tests/data/` (or at `$OLCLINT_SARIF_SCHEMA`).
 - `validate_multitool(path)`: runs `sarif-multitool validate` (npm package
   `@microsoft/sarif-multitool`, from `<repo>/node_modules/.bin` or PATH) and returns
   every issue it reports; a test fails on any issue of level error (SARIF1xxx, JSON1xxx).
@@ -25,7 +25,7 @@ import pytest
 from oracles import require
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared/sarif/sarif-schema-2.1.0.json"
+SCHEMA_PATH = Path(__file__).resolve().parent / "data/sarif-schema-2.1.0.json"
 LOCAL_MULTITOOL = REPO / "node_modules/.bin/sarif-multitool"
 
 

@@ -1,0 +1,44 @@
+import pytest
+
+from olclint.secrets import REDACTED, is_secret_name, redact_line, redact_text
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("password=hunter2", f"password={REDACTED}"),
+        ("  loose-password = 'hunter2'", f"  loose-password = {REDACTED}"),
+        ("database.password: hunter2", f"database.password: {REDACTED}"),
+        ("mysql_pwd hunter2", f"mysql_pwd {REDACTED}"),
+        ("port=3306", "port=3306"),
+        ("# password=not-a-value-but-a-comment", "# password=not-a-value-but-a-comment"),
+        (
+            "GRANT ALL ON *.* TO 'root'@'%' IDENTIFIED BY 'hunter2';",
+            f"GRANT ALL ON *.* TO 'root'@'%' IDENTIFIED BY '{REDACTED}';",
+        ),
+        (
+            "CREATE USER u IDENTIFIED WITH caching_sha2_password BY 'hunter2'",
+            f"CREATE USER u IDENTIFIED WITH caching_sha2_password BY '{REDACTED}'",
+        ),
+        (
+            "GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '*81F5E21E35407D884A6'",
+            f"GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '{REDACTED}'",
+        ),
+        (
+            "database.url=jdbc:mysql://root:hunter2@db:3306/objectiflune?password=hunter2&x=1",
+            f"database.url=jdbc:mysql://root:{REDACTED}@db:3306/objectiflune?password={REDACTED}&x=1",
+        ),
+    ],
+)
+def test_redact_line(line: str, expected: str) -> None:
+    assert redact_line(line) == expected
+    assert "hunter2" not in redact_line(line)
+
+
+def test_secret_names() -> None:
+    assert is_secret_name("password") and is_secret_name("DB_PASSWD") and is_secret_name("pwd")
+    assert not is_secret_name("bind-address") and not is_secret_name("port")
+
+
+def test_set_password() -> None:
+    assert "hunter2" not in redact_text("SET PASSWORD FOR root = PASSWORD('hunter2')")

@@ -1,0 +1,85 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from olclint.findings import Location
+from olclint.workspace import Workspace, find_root, is_absolute_ref
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / "repo" / "c1" / "db").mkdir(parents=True)
+    (tmp_path / "repo" / "c1" / "db" / "my.ini").write_text("[mysqld]\n")
+    (tmp_path / "outside.ini").write_text("[mysqld]\n")
+    return tmp_path / "repo"
+
+
+WHERE = Location("c1/cluster.yaml", 5, 16)
+
+
+@pytest.mark.parametrize(
+    "ref", ["/etc/mysql/my.cnf", "C:/ProgramData/MySQL/my.ini", "C:\\x\\my.ini", "\\\\srv\\s"]
+)
+def test_absolute_paths_are_refused(repo: Path, ref: str) -> None:
+    path, problems = Workspace(repo).resolve(repo / "c1", ref, WHERE, "option file")
+    assert path is None
+    assert [(p.rule, p.location) for p in problems] == [("OLC002", WHERE)]
+    assert "absolute path" in problems[0].message
+    assert is_absolute_ref(ref)
+
+
+def test_dotdot_out_of_the_root_is_refused(repo: Path) -> None:
+    path, problems = Workspace(repo).resolve(repo / "c1", "../../outside.ini", WHERE, "option file")
+    assert path is None
+    assert "leaves the repository root" in problems[0].message
+
+
+def test_symlink_out_of_the_root_is_refused_and_not_read(repo: Path) -> None:
+    os.symlink(repo.parent / "outside.ini", repo / "c1" / "link.ini")
+    ws = Workspace(repo)
+    path, problems = ws.resolve(repo / "c1", "link.ini", WHERE, "option file")
+    assert path is None
+    assert "leaves the repository root" in problems[0].message
+    data, problems = ws.read_bytes(repo / "c1" / "link.ini", WHERE, "option file")
+    assert data is None and problems[0].rule == "OLC002"
+
+
+def test_missing_and_wrong_kind(repo: Path) -> None:
+    ws = Workspace(repo)
+    assert "does not exist" in ws.resolve(repo / "c1", "db/nope.ini", WHERE, "f")[1][0].message
+    assert "is not a file" in ws.resolve(repo / "c1", "db", WHERE, "f")[1][0].message
+    assert (
+        "is not a folder"
+        in ws.resolve(repo / "c1", "db/my.ini", WHERE, "f", kind="dir")[1][0].message
+    )
+    path, problems = ws.resolve(repo / "c1", "db/my.ini", WHERE, "f")
+    assert problems == [] and path == repo / "c1" / "db" / "my.ini"
+
+
+def test_size_limit_is_a_finding(repo: Path) -> None:
+    ws = Workspace(repo, max_file_bytes=4)
+    data, problems = ws.read_bytes(repo / "c1" / "db" / "my.ini", WHERE, "option file")
+    assert data is None
+    assert problems[0].rule == "OLC002"
+    assert "over the limit of 4 bytes" in problems[0].message
+
+
+def test_unreadable_file_is_a_finding(repo: Path) -> None:
+    ws = Workspace(repo)
+    data, problems = ws.read_bytes(repo / "c1" / "db", WHERE, "option file")
+    assert data is None and "cannot be read" in problems[0].message
+
+
+def test_remembered_lines_are_redacted(repo: Path) -> None:
+    ws = Workspace(repo)
+    ws.remember("c1/db/my.ini", "[client]\npassword=hunter2\nport=3306\n")
+    assert ws.line(Location("c1/db/my.ini", 2)) == "password=********"
+    assert ws.line(Location("c1/db/my.ini", 3)) == "port=3306"
+    assert ws.line(Location("c1/db/my.ini", 9)) is None
+
+
+def test_root_is_the_git_top(repo: Path) -> None:
+    assert find_root(repo / "c1" / "db" / "my.ini") == repo / "c1" / "db"
+    (repo / ".git").mkdir()
+    assert find_root(repo / "c1" / "db" / "my.ini") == repo
