@@ -1,0 +1,691 @@
+"""MySQL/MariaDB option files (my.ini / my.cnf), read the way the server reads them.
+
+This follows the server's own reader (`mysys/my_default.c`, checked byte for byte against
+`my_print_defaults` of MariaDB 10.11; MySQL 8.0 has the same code):
+
+- The file is read as bytes, line by line with `fgets` into a 4095-byte buffer: a line of
+  more than 4094 bytes is cut, and the rest is read as a line of its own. A NUL byte ends
+  the line for everything that follows.
+- White space is the latin-1 set: TAB, LF, VT, FF, CR, space and 0xA0 (so the trailing
+  byte of a UTF-8 `à` is stripped from the end of a value).
+- Blank lines and lines starting with `#` or `;` are comments. `#` also starts a comment
+  anywhere outside quotes, in the name as well as in the value; `;` after a value does not.
+- `!include PATH` and `!includedir PATH` (case-sensitive, white space after the word) are
+  followed; any other `!` line is ignored. The path is the rest of the line, trimmed: no
+  quotes are removed and `#` is part of it. The server drops the last byte of the line
+  assuming it is the line break, so on a last line without one the path loses its last
+  character. `!includedir` reads the files of the folder whose extension (after the last
+  dot, case-sensitive) is `.cnf` (Unix) or `.cnf`/`.ini` (Windows), in byte order.
+  Includes nest at most 10 deep; deeper directives are skipped, so a file that includes
+  itself is read 11 times.
+- `[name]` opens a group; text after `]` is ignored, trailing white space inside the
+  brackets is removed, leading white space is not (`[ mysqld ]` is the group " mysqld").
+  Group names match case-insensitively (ASCII). Each file starts outside any group.
+- `name = value`: the name ends at the first `=` and is trimmed; the value is trimmed, one
+  pair of matching quotes around it is removed, then the escapes `\\b \\t \\n \\r \\s \\\\
+  \\" \\'` apply; any other backslash stays.
+- An option before any group, a group line without `]`, an `!include`/`!includedir` without
+  a path and a missing `!includedir` folder end the reading of that file with an error. In
+  the top file the server then does not start; in an included file the rest of that file
+  is skipped and the including file goes on.
+
+Relative include paths resolve against the folder of the file that holds the directive (the
+server uses its working folder, which a repository cannot know); absolute ones name files
+on the database server and are not followed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from olclint.findings import Finding, Level, Location, diag
+from olclint.secrets import REDACTED, is_secret_name
+from olclint.workspace import Workspace, is_absolute_ref
+
+ERROR = "OLC003"  # OptionFileError
+IGNORED = "OLC004"  # OptionFileLineIgnored
+NOT_FOLLOWED = "OLC006"  # IncludeNotFollowed
+
+MAX_INCLUDE_DEPTH = 10  # max_recursion_level in my_default.c
+LINE_CHUNK = 4094  # fgets(buff, sizeof(buff) - 1) with buff[4096]: 4094 bytes per read
+MAX_FILE_READS = 4096  # our own bound on the work an include loop can cause
+
+_SPACE = frozenset(b"\t\n\x0b\x0c\r \xa0")
+_ESCAPES = {
+    ord("n"): b"\n",
+    ord("t"): b"\t",
+    ord("r"): b"\r",
+    ord("b"): b"\b",
+    ord("s"): b" ",
+    ord('"'): b'"',
+    ord("'"): b"'",
+    ord("\\"): b"\\",
+}
+_UTF8_BOM = b"\xef\xbb\xbf"
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One `name[=value]` line of a group, as the server reads it.
+
+    `location` is the option name (end: the end of the option text, before any comment);
+    `value_location` the value as written (quotes included). `value` is the value after
+    quote stripping and escapes, `raw_value` the text before; both are REDACTED for a
+    secret.
+    """
+
+    group: str
+    name: str
+    key: str
+    value: str | None
+    location: Location
+    value_location: Location | None
+    secret: bool = False
+    raw_value: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupHeader:
+    """A `[group]` line; `name` is lowercased, as between the brackets (trailing blanks cut)."""
+
+    name: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class OptionFile:
+    path: str
+    options: tuple[Option, ...] = ()
+    groups: tuple[GroupHeader, ...] = ()
+    files: tuple[str, ...] = ()
+    diagnostics: tuple[Finding, ...] = ()
+    fatal: bool = False
+
+    def options_for(self, groups: Iterable[str]) -> tuple[Option, ...]:
+        """The options of these groups (case-insensitive), in the order the server reads them."""
+        wanted = {group_key(g) for g in groups}
+        return tuple(o for o in self.options if o.group in wanted)
+
+    def last(self, key: str, groups: Iterable[str]) -> Option | None:
+        """The option of `key` (dash or underscore alike) that wins in these groups, if any."""
+        wanted = option_key(key)
+        found = None
+        for option in self.options_for(groups):
+            if option.key == wanted:
+                found = option
+        return found
+
+
+def option_key(name: str) -> str:
+    """An option name normalised: lowercase, `_` as `-` (prefixes such as `loose-` kept)."""
+    return name.lower().replace("_", "-")
+
+
+def group_key(name: str) -> str:
+    """A group name as compared by the server: ASCII case folded."""
+    return name.translate(_ASCII_LOWER)
+
+
+# -- text decoding -----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _cp1252_map() -> dict[int, str]:
+    table = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            table[byte] = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+def codec_of(data: bytes) -> str:
+    """ "utf-8" when the bytes are UTF-8, else "cp1252" (the usual ANSI code page of Windows)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode(data: bytes, codec: str) -> str:
+    """Bytes as text: UTF-8 (bad sequences replaced) or cp1252 (undefined bytes as latin-1)."""
+    if codec == "utf-8":
+        return data.decode("utf-8", "replace")
+    return data.decode("latin-1").translate(_cp1252_map())
+
+
+def _encoding_problem(data: bytes) -> str | None:
+    if data.startswith(_UTF8_BOM):
+        return "starts with a UTF-8 byte order mark"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "is UTF-16 text (it starts with a UTF-16 byte order mark)"
+    head = data[:4096]
+    if len(head) >= 4 and head.count(0) * 4 >= len(head):
+        return "is UTF-16 text (every other byte is NUL)"
+    return None
+
+
+def _file_text(data: bytes, codec: str) -> str:
+    if data.startswith(_UTF8_BOM):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    return decode(data, codec)
+
+
+# -- the reader ------------------------------------------------------------------------
+
+
+def _physical_lines(data: bytes) -> Iterable[bytes]:
+    """The lines as fgets() sees them: split after each LF only, LF kept."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        if end < 0:
+            yield data[start:]
+            return
+        yield data[start : end + 1]
+        start = end + 1
+
+
+def _comment_start(line: bytes, start: int) -> int:
+    """remove_end_comment(): the index of the first `#` outside quotes, else len(line)."""
+    quote = 0
+    escape = False
+    for i in range(start, len(line)):
+        c = line[i]
+        if c in (0x22, 0x27) and not escape:
+            if not quote:
+                quote = c
+            elif quote == c:
+                quote = 0
+        if not quote and c == 0x23:
+            return i
+        escape = bool(quote) and c == 0x5C and not escape
+    return len(line)
+
+
+def _unescape(value: bytes) -> bytes:
+    out = bytearray()
+    i = 0
+    last = len(value) - 1
+    while i <= last:
+        c = value[i]
+        if c == 0x5C and i != last:
+            nxt = value[i + 1]
+            out += _ESCAPES.get(nxt, bytes((0x5C, nxt)))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return bytes(out)
+
+
+def _argument(line: bytes, start: int) -> tuple[int, int] | None:
+    """get_argument(): the path after `!include`/`!includedir` (start: just after the word)."""
+    while start < len(line) and line[start] in _SPACE:
+        start += 1
+    end = len(line) - 1  # the server assumes the last byte is the line break
+    while end >= 1 and line[end - 1] in _SPACE:
+        end -= 1
+    if end <= start:
+        return None
+    return start, end
+
+
+@dataclass
+class _File:
+    rel: str
+    data: bytes
+    codec: str
+    folder: Path | None
+    real: str
+
+
+@dataclass
+class _Reader:
+    ws: Workspace | None
+    include_exts: tuple[str, ...]
+    options: list[Option] = field(default_factory=list)
+    groups: list[GroupHeader] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    diagnostics: list[Finding] = field(default_factory=list)
+    reads: int = 0
+    _mute: int = 0
+    _seen: set = field(default_factory=set)
+    _cache: dict = field(default_factory=dict)
+
+    # -- findings
+
+    def report(self, rule: str, level: Level, message: str, loc: Location, subject: str) -> None:
+        key = (rule, loc, message)
+        if not self._mute and key not in self._seen:
+            self._seen.add(key)
+            self.diagnostics.append(diag(rule, level, message, loc, subject=subject))
+
+    def error(self, message: str, loc: Location, subject: str) -> None:
+        self.report(ERROR, Level.ERROR, message, loc, subject)
+
+    def ignored(self, message: str, loc: Location, subject: str) -> None:
+        self.report(IGNORED, Level.WARNING, message, loc, subject)
+
+    # -- one file
+
+    def read(self, f: _File, level: int, stack: tuple[str, ...]) -> bool:
+        """Read one file; False when the server's reader fails on it (return -1)."""
+        self.reads += 1
+        if f.rel not in self.files:
+            self.files.append(f.rel)
+            if self.ws is not None:
+                self.ws.remember(f.rel, _file_text(f.data, f.codec))
+        problem = _encoding_problem(f.data)
+        if problem is None:
+            return self._read_lines(f, level, stack)
+        self.error(
+            f"'{f.rel}' {problem}; the server reads option files byte by byte and stops "
+            "on the first line: save it as UTF-8 without BOM (or ANSI)",
+            Location(f.rel, 1, 1),
+            f"{f.rel}:encoding",
+        )
+        self._mute += 1  # what the server reads of such a file is noise: say it once
+        try:
+            return self._read_lines(f, level, stack)
+        finally:
+            self._mute -= 1
+
+    def _read_lines(self, f: _File, level: int, stack: tuple[str, ...]) -> bool:
+        group: str | None = None
+        for number, physical in enumerate(_physical_lines(f.data), start=1):
+            for start in range(0, max(len(physical), 1), LINE_CHUNK):
+                chunk = physical[start : start + LINE_CHUNK]
+                if start == 0 and len(physical.rstrip(b"\n")) > LINE_CHUNK and not self._mute:
+                    self.ignored(
+                        f"line {number} is longer than {LINE_CHUNK} bytes; the server cuts it "
+                        "and reads the rest as a line of its own",
+                        self._loc(f, number, physical, LINE_CHUNK),
+                        f"{f.rel}:long-line",
+                    )
+                nul = chunk.find(b"\0")
+                if nul >= 0:
+                    if not self._mute:
+                        self.ignored(
+                            f"line {number} holds a NUL byte; the server ignores the rest of "
+                            "the line",
+                            self._loc(f, number, physical, start + nul),
+                            f"{f.rel}:nul",
+                        )
+                    chunk = chunk[:nul]
+                ok, group = self._line(f, number, physical, start, chunk, group, level, stack)
+                if not ok:
+                    return False
+        return True
+
+    def _loc(
+        self, f: _File, number: int, physical: bytes, begin: int, end: int | None = None
+    ) -> Location:
+        column = len(decode(physical[:begin], f.codec)) + 1
+        end_column = None if end is None else len(decode(physical[:end], f.codec)) + 1
+        return Location(f.rel, number, column, None if end is None else number, end_column)
+
+    def _line(
+        self,
+        f: _File,
+        number: int,
+        physical: bytes,
+        base: int,
+        line: bytes,
+        group: str | None,
+        level: int,
+        stack: tuple[str, ...],
+    ) -> tuple[bool, str | None]:
+        def loc(begin: int, end: int | None = None) -> Location:
+            return self._loc(f, number, physical, base + begin, None if end is None else base + end)
+
+        p = 0
+        while p < len(line) and line[p] in _SPACE:
+            p += 1
+        if p == len(line) or line[p] in b"#;":
+            return True, group
+        if line[p] == 0x21:  # '!'
+            return self._directive(f, number, physical, base, line, p, level, stack), group
+        if line[p] == 0x5B:  # '['
+            close = line.find(b"]", p + 1)
+            if close < 0:
+                self.error(
+                    f"the group line has no ']': the server stops reading '{f.rel}' here"
+                    + (" and does not start" if level == 0 else ""),
+                    loc(p, len(line.rstrip(bytes(_SPACE)))),
+                    f"{f.rel}:group-without-bracket",
+                )
+                return False, group
+            end = close
+            while line[end - 1] in _SPACE:
+                end -= 1
+            raw = line[p + 1 : end]
+            name = decode(raw.lower(), f.codec)
+            self.groups.append(GroupHeader(name, loc(p, close + 1)))
+            blank = next((i for i, c in enumerate(raw) if c in _SPACE), None)
+            if blank is not None:
+                where = "before" if blank == 0 else "inside"
+                written = decode(line[p + 1 : close], f.codec)
+                self.ignored(
+                    f"the group name [{written}] has white space {where} it: the server "
+                    "compares it as written, so no program reads this group"
+                    + (f" (write [{name.strip()}])" if blank == 0 else ""),
+                    loc(p + 1 + blank, end),
+                    f"{f.rel}:group-space:{name.strip()}",
+                )
+            return True, name
+        if group is None:
+            name_end = _comment_start(line, p)
+            eq = line.find(b"=", p, name_end)
+            shown = decode(line[p : eq if eq >= 0 else name_end].strip(bytes(_SPACE)), f.codec)
+            if is_secret_name(shown) and eq < 0:
+                shown = shown.split()[0] if shown.split() else shown
+            self.error(
+                f"the option '{shown}' comes before any [group]: the server stops reading "
+                f"'{f.rel}' here" + (" and does not start" if level == 0 else ""),
+                loc(p, len(line.rstrip(bytes(_SPACE)))),
+                f"{f.rel}:option-before-group:{shown}",
+            )
+            return False, group
+        self.options.append(self._option(f, loc, line, p, group))
+        return True, group
+
+    def _option(self, f: _File, loc, line: bytes, p: int, group: str) -> Option:
+        cend = _comment_start(line, p)
+        eq = line.find(b"=", p, cend)
+        end = eq if eq >= 0 else cend
+        while end > 0 and line[end - 1] in _SPACE:
+            end -= 1
+        if eq < 0:
+            name_b = line[p:end]
+            name = decode(name_b, f.codec)
+            secret = is_secret_name(name)
+            if secret and any(c in _SPACE for c in name_b):
+                # `password hunter2`: the name itself holds the secret
+                name = f"{name.split()[0]} {REDACTED}"
+            return Option(
+                group=group,
+                name=name,
+                key=option_key(name),
+                value=None,
+                location=loc(p, end),
+                value_location=None,
+                secret=secret,
+                raw_value=None,
+            )
+        # an empty name after leading blanks makes the server copy the rest of the line
+        name_b = line[p:cend] if end < p else line[p:end]
+        v = eq + 1
+        while v < cend and line[v] in _SPACE:
+            v += 1
+        ve = cend
+        while ve > v and line[ve - 1] in _SPACE:
+            ve -= 1
+        qs, qe = v, ve
+        if ve - v >= 2 and line[v] in b"\"'" and line[v] == line[ve - 1]:
+            qs, qe = v + 1, ve - 1
+        name = decode(name_b, f.codec)
+        secret = is_secret_name(name)
+        value = decode(_unescape(line[qs:qe]), f.codec)
+        raw_value = decode(line[v:ve], f.codec)
+        if secret:
+            value = raw_value = REDACTED
+        return Option(
+            group=group,
+            name=name,
+            key=option_key(name),
+            value=value,
+            location=loc(p, max(ve, end)),
+            value_location=loc(v, ve),
+            secret=secret,
+            raw_value=raw_value,
+        )
+
+    # -- directives
+
+    def _directive(
+        self,
+        f: _File,
+        number: int,
+        physical: bytes,
+        base: int,
+        line: bytes,
+        p: int,
+        level: int,
+        stack: tuple[str, ...],
+    ) -> bool:
+        def loc(begin: int, end: int | None = None) -> Location:
+            return self._loc(f, number, physical, base + begin, None if end is None else base + end)
+
+        text_end = len(line.rstrip(bytes(_SPACE)))
+        here = loc(p, text_end)
+        if level >= MAX_INCLUDE_DEPTH:
+            if len(set(stack)) == len(stack):  # a loop is reported where it closes
+                self.ignored(
+                    f"includes nest more than {MAX_INCLUDE_DEPTH} deep: the server skips "
+                    "this directive",
+                    here,
+                    f"{f.rel}:include-depth",
+                )
+            return True
+        q = p + 1
+        while q < len(line) and line[q] in _SPACE:
+            q += 1
+        word = None
+        for keyword in (b"includedir", b"include"):
+            after = q + len(keyword)
+            if line.startswith(keyword, q) and after < len(line) and line[after] in _SPACE:
+                word = keyword
+                break
+        if word is None:
+            shown = decode(line[p:text_end], f.codec)
+            bare = line[q:text_end] in (b"include", b"includedir")
+            self.ignored(
+                f"'{shown}' has no path and no line break after it: the server ignores it"
+                if bare
+                else f"unknown directive '{shown}': the server ignores this line "
+                "(only '!include' and '!includedir' exist, in lower case)",
+                here,
+                f"{f.rel}:directive:{shown}",
+            )
+            return True
+        directive = "!" + word.decode()
+        span = _argument(line, q + len(word))
+        if span is None:
+            self.error(
+                f"'{directive}' without a path: the server stops reading '{f.rel}' here"
+                + (" and does not start" if level == 0 else ""),
+                here,
+                f"{f.rel}:{directive}-empty",
+            )
+            return False
+        a, b = span
+        arg = decode(line[a:b], f.codec)
+        intended = decode(line[a:text_end], f.codec)
+        at = loc(a, text_end)
+        notes = []
+        if intended != arg:
+            notes.append("the line has no line break, so the server drops its last character")
+        if arg[:1] in ("'", '"'):
+            notes.append("the server does not remove quotes around the path")
+        if "#" in arg:
+            notes.append("a comment after the path is read as part of the path")
+        if is_absolute_ref(arg) or arg.startswith("~"):
+            self.report(
+                NOT_FOLLOWED,
+                Level.NOTE,
+                f"'{directive} {arg}' names a path on the database server; it is not in the "
+                "repository and was not read",
+                at,
+                f"{f.rel}:{directive}:{arg}",
+            )
+            return True
+        if self.ws is None or f.folder is None:
+            if notes:
+                self.ignored(
+                    f"'{directive} {intended}': {'; '.join(notes)}, so the server looks for "
+                    f"'{arg}'",
+                    at,
+                    f"{f.rel}:{directive}:{intended}",
+                )
+            return True
+        target = f.folder / arg.replace("\\", "/")
+        if not self.ws.inside(target):
+            _, problems = self.ws.resolve(f.folder, arg, at, f"'{directive}' path")
+            self.diagnostics.extend(problems)
+            return True
+        if word == b"include":
+            return self._include(f, target, arg, intended, notes, at, level, stack)
+        return self._includedir(f, target, arg, intended, notes, at, level, stack)
+
+    def _include(self, f, target, arg, intended, notes, at, level, stack) -> bool:
+        if not target.exists():
+            why = f"{'; '.join(notes)}, so the server looks for '{arg}', which " if notes else ""
+            self.ignored(
+                f"'!include {intended}': {why}does not exist: the server silently ignores "
+                "this line",
+                at,
+                f"{f.rel}:!include:{intended}",
+            )
+            return True
+        if target.is_dir():
+            self.ignored(
+                f"'!include {arg}' names a folder: the server reads nothing from it "
+                "(use '!includedir')",
+                at,
+                f"{f.rel}:!include:{arg}",
+            )
+            return True
+        self._follow(f, target, at, level, stack)
+        return True
+
+    def _includedir(self, f, target, arg, intended, notes, at, level, stack) -> bool:
+        if not target.is_dir():
+            what = "is not a folder" if target.exists() else "does not exist"
+            why = f"{'; '.join(notes)}, so the server looks for '{arg}', which " if notes else ""
+            self.error(
+                f"'!includedir {intended}': {why}{what}: the server stops reading '{f.rel}' "
+                "here" + (" and does not start" if level == 0 else ""),
+                at,
+                f"{f.rel}:!includedir:{intended}",
+            )
+            return False
+        try:
+            names = os.listdir(target)
+        except OSError as exc:
+            self.error(
+                f"'!includedir {arg}' cannot be listed ({exc.strerror or exc}): the server "
+                f"stops reading '{f.rel}' here",
+                at,
+                f"{f.rel}:!includedir:{arg}",
+            )
+            return False
+        for name in sorted(names, key=os.fsencode):
+            dot = name.rfind(".")
+            if dot < 0 or name[dot:] not in self.include_exts:
+                continue
+            path = target / name
+            if path.is_dir():
+                continue  # the server opens it and reads no line
+            if not self.ws.inside(path):
+                _, problems = self.ws.resolve(target, name, at, "'!includedir' file")
+                self.diagnostics.extend(problems)
+                continue
+            self._follow(f, path, at, level, stack)
+        return True
+
+    def _follow(self, f: _File, path: Path, at: Location, level: int, stack) -> None:
+        real = os.path.realpath(path)
+        rel = self.ws.rel(path)
+        if real in stack:
+            self.error(
+                f"include loop: '{rel}' is already being read here (it includes itself); "
+                f"the server reads it again and again until includes are {MAX_INCLUDE_DEPTH} "
+                "deep, so its options repeat",
+                at,
+                f"{f.rel}:include-loop:{rel}",
+            )
+        if self.reads >= MAX_FILE_READS:
+            self.error(
+                f"includes read more than {MAX_FILE_READS} files; the rest was not followed",
+                at,
+                f"{f.rel}:include-budget",
+            )
+            return
+        data = self._cache.get(real)
+        if data is None:
+            data, problems = self.ws.read_bytes(path, at, "included option file")
+            self.diagnostics.extend(problems)
+            if data is None:
+                return
+            self._cache[real] = data
+        child = _File(rel, data, codec_of(data), path.parent, real)
+        self.read(child, level + 1, (*stack, real))  # an error there skips only that file
+
+    def result(self, path: str, fatal: bool) -> OptionFile:
+        return OptionFile(
+            path=path,
+            options=tuple(self.options),
+            groups=tuple(self.groups),
+            files=tuple(self.files),
+            diagnostics=tuple(self.diagnostics),
+            fatal=fatal,
+        )
+
+
+def parse_option_text(
+    text: str | bytes, rel: str = "my.cnf", *, include_exts: tuple[str, ...] = (".cnf", ".ini")
+) -> OptionFile:
+    """Read one option file from memory as the server reads it.
+
+    `text` is the file's content (str is taken as UTF-8). `!include`/`!includedir` lines are
+    checked (absolute, quoted, commented paths) but not followed.
+    """
+    data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+    reader = _Reader(None, include_exts)
+    ok = reader.read(_File(rel, data, codec_of(data), None, rel), 0, (rel,))
+    return reader.result(rel, not ok)
+
+
+def read_option_file(
+    ws: Workspace,
+    path: Path,
+    where: Location | None = None,
+    *,
+    include_exts: tuple[str, ...] = (".cnf", ".ini"),
+) -> OptionFile:
+    """Read the option file at `path` and what it includes, as the server reads them.
+
+    `where` locates the reference to the file (for OLC002 when it is missing or outside the
+    root). `include_exts` are the extensions `!includedir` reads: `.cnf` and `.ini` on
+    Windows, only `.cnf` on Unix.
+    """
+    path = Path(path)
+    rel = ws.rel(path)
+    problem = None
+    if not ws.inside(path):
+        problem = "leaves the repository root; it was not opened"
+    elif not path.exists():
+        problem = "does not exist"
+    elif not path.is_file():
+        problem = "is not a file"
+    if problem:
+        found = diag("OLC002", Level.ERROR, f"option file '{rel}' {problem}", where, subject=rel)
+        return OptionFile(path=rel, diagnostics=(found,))
+    data, problems = ws.read_bytes(path, where, "option file")
+    if data is None:
+        return OptionFile(path=rel, diagnostics=tuple(problems))
+    reader = _Reader(ws, tuple(include_exts))
+    real = os.path.realpath(path)
+    ok = reader.read(_File(rel, data, codec_of(data), path.parent, real), 0, (real,))
+    return reader.result(rel, not ok)
