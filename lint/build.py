@@ -175,6 +175,9 @@ class _Builder:
                 msg = f"node name '{name}' is used twice (first at line {names[name].line})"
                 self.findings.append(_err(msg, name_loc, subject=f"nodes.{name}"))
             names.setdefault(name, name_loc)
+            for setting in raw.get("settings") or {}:
+                if setting not in settings_table:
+                    self._unknown_setting(setting, (*path, "settings", setting), settings_table)
             address = _ip(raw["address"])
             addr_loc = self.loc(*path, "address")
             if address is None:
@@ -192,9 +195,6 @@ class _Builder:
             if timezone is not None and not _valid_zone(timezone):
                 msg = f"{name}: '{timezone}' is not an IANA time zone (like Europe/Paris)"
                 self.findings.append(_err(msg, self.loc(*path, "timezone"), subject=f"{name}.tz"))
-            for setting in raw.get("settings") or {}:
-                if setting not in settings_table:
-                    self._unknown_setting(setting, (*path, "settings", setting), settings_table)
             locations = {
                 key: self.loc(*path, key) for key in raw if key not in ("license", "settings")
             }
@@ -336,7 +336,7 @@ class _Builder:
             if any(n["name"] == node_name for n in self.data["nodes"]):
                 pass  # the node exists but was not built (bad address): already reported
             else:
-                known = ", ".join(n["name"] for n in self.data["nodes"])
+                known = ", ".join(dict.fromkeys(n["name"] for n in self.data["nodes"]))
                 msg = f"database.node '{node_name}' is not a node of this cluster ({known})"
                 self.findings.append(_err(msg, self.loc(*path, "node"), subject="database.node"))
         if external is not None:

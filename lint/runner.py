@@ -1,0 +1,70 @@
+"""The rule runner: each rule gets the built model and graph; a rule that raises is a bug,
+reported as a notification with its id, and never hides the other rules' findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from olclint.findings import Finding
+from olclint.model import Cluster
+from olclint.report import Notification
+from olclint.rule import Rule
+
+INPUT_RULE_PREFIX = "OLC00"
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    cluster: Cluster
+    findings: tuple[Finding, ...]
+    notifications: tuple[Notification, ...] = ()
+
+
+def run_rules(
+    cluster: Cluster, rules: Iterable[Rule], today: dt.date | None = None
+) -> ClusterResult:
+    """Run every rule on one cluster.
+
+    When the cluster file itself is broken (`usable` is False), only the input rules run.
+    Facts of the run that are not in the model travel as graph attributes: `today`, the
+    start of the clean-up horizon.
+    """
+    findings: list[Finding] = []
+    notes: list[Notification] = []
+    graph = None
+    if cluster.usable:
+        try:
+            from olclint.graph import build_graph
+
+            graph = build_graph(cluster)
+            graph.graph["today"] = today or dt.date.today()
+        except Exception as exc:  # a bug: say so and run what can still run
+            notes.append(
+                Notification(
+                    f"building the graph of cluster '{cluster.name}' failed "
+                    f"({type(exc).__name__}); only the input rules ran",
+                    exception=type(exc).__name__,
+                )
+            )
+    for rule in rules:
+        if graph is None and not rule.id.startswith(INPUT_RULE_PREFIX):
+            continue
+        try:
+            produced = list(rule.check(cluster, graph))
+        except Exception as exc:  # a bug in one rule must not hide the others
+            notes.append(
+                Notification(
+                    f"rule {rule.id} {rule.name} failed on cluster '{cluster.name}' "
+                    f"({type(exc).__name__}); its findings are missing",
+                    rule=rule.id,
+                    exception=type(exc).__name__,
+                )
+            )
+            continue
+        for finding in produced:
+            findings.append(
+                finding if finding.cluster else finding.with_context(cluster=cluster.name)
+            )
+    return ClusterResult(cluster, tuple(findings), tuple(notes))
