@@ -262,6 +262,7 @@ class _Reader:
     _mute: int = 0
     _seen: set = field(default_factory=set)
     _cache: dict = field(default_factory=dict)
+    _loops: set = field(default_factory=set)
 
     # -- findings
 
@@ -289,17 +290,24 @@ class _Reader:
         problem = _encoding_problem(f.data)
         if problem is None:
             return self._read_lines(f, level, stack)
-        self.error(
-            f"'{f.rel}' {problem}; the server reads option files byte by byte and stops "
-            "on the first line: save it as UTF-8 without BOM (or ANSI)",
-            Location(f.rel, 1, 1),
-            f"{f.rel}:encoding",
-        )
+        at = len(self.diagnostics)
         self._mute += 1  # what the server reads of such a file is noise: say it once
         try:
-            return self._read_lines(f, level, stack)
+            ok = self._read_lines(f, level, stack)
         finally:
             self._mute -= 1
+        if not ok:
+            effect = "the server fails on its first line" + (
+                " and does not start" if level == 0 else " and skips the file"
+            )
+        else:
+            effect = "the server reads it byte by byte and finds no usable option in it"
+        message = f"'{f.rel}' {problem}: {effect}; save it as UTF-8 without BOM (or ANSI)"
+        found = diag(
+            ERROR, Level.ERROR, message, Location(f.rel, 1, 1), subject=f"{f.rel}:encoding"
+        )
+        self.diagnostics.insert(at, found)
+        return ok
 
     def _read_lines(self, f: _File, level: int, stack: tuple[str, ...]) -> bool:
         group: str | None = None
@@ -550,10 +558,14 @@ class _Reader:
 
     def _include(self, f, target, arg, intended, notes, at, level, stack) -> bool:
         if not target.exists():
-            why = f"{'; '.join(notes)}, so the server looks for '{arg}', which " if notes else ""
+            why = (
+                f"{'; '.join(notes)}: the server looks for '{arg}', which"
+                if notes
+                else ("the file")
+            )
             self.ignored(
-                f"'!include {intended}': {why}does not exist: the server silently ignores "
-                "this line",
+                f"'!include {intended}': {why} does not exist, and the server silently "
+                "ignores this line",
                 at,
                 f"{f.rel}:!include:{intended}",
             )
@@ -572,10 +584,14 @@ class _Reader:
     def _includedir(self, f, target, arg, intended, notes, at, level, stack) -> bool:
         if not target.is_dir():
             what = "is not a folder" if target.exists() else "does not exist"
-            why = f"{'; '.join(notes)}, so the server looks for '{arg}', which " if notes else ""
+            why = (
+                f"{'; '.join(notes)}: the server looks for '{arg}', which"
+                if notes
+                else ("the folder")
+            )
             self.error(
-                f"'!includedir {intended}': {why}{what}: the server stops reading '{f.rel}' "
-                "here" + (" and does not start" if level == 0 else ""),
+                f"'!includedir {intended}': {why} {what}, and the server stops reading "
+                f"'{f.rel}' here" + (" and does not start" if level == 0 else ""),
                 at,
                 f"{f.rel}:!includedir:{intended}",
             )
@@ -608,13 +624,16 @@ class _Reader:
         real = os.path.realpath(path)
         rel = self.ws.rel(path)
         if real in stack:
-            self.error(
-                f"include loop: '{rel}' is already being read here (it includes itself); "
-                f"the server reads it again and again until includes are {MAX_INCLUDE_DEPTH} "
-                "deep, so its options repeat",
-                at,
-                f"{f.rel}:include-loop:{rel}",
-            )
+            cycle = frozenset(stack[stack.index(real) :])
+            if cycle not in self._loops:
+                self._loops.add(cycle)
+                self.error(
+                    f"include loop: '{f.rel}' includes '{rel}', which is already being read; "
+                    "the server reads the files again and again until includes are "
+                    f"{MAX_INCLUDE_DEPTH} deep, so their options repeat",
+                    at,
+                    f"{f.rel}:include-loop:{rel}",
+                )
         if self.reads >= MAX_FILE_READS:
             self.error(
                 f"includes read more than {MAX_FILE_READS} files; the rest was not followed",
