@@ -31,6 +31,15 @@ UNIX = (".cnf",)
 OS_DEPENDENT = {"includedir_absolute_windows/my.ini"}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _not_world_writable() -> None:
+    """The server ignores world-writable option files: a checkout with umask 0 must not."""
+    for path in FIXTURES.rglob("*"):
+        mode = path.stat().st_mode
+        if mode & 0o002:
+            path.chmod(mode & ~0o002)
+
+
 def oracle(path: Path) -> tuple[int, bytes]:
     """Exit code and output of my_print_defaults, run in the file's folder."""
     env = {k: v for k, v in os.environ.items() if k != "MYSQL_GROUP_SUFFIX"}
@@ -184,6 +193,7 @@ def test_generated_files_match_my_print_defaults(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "my.cnf"
         path.write_bytes(data)
+        path.chmod(0o644)
         code, stdout = oracle(path)
         result = read_option_file(Workspace(Path(folder)), path, include_exts=UNIX)
     if result.fatal:
