@@ -87,6 +87,21 @@ class CronExpr:
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def day_key(self) -> tuple:
+        """What decides the firing days (not the times of day): equal keys, equal days."""
+        return (
+            self.months,
+            self.years,
+            self.dom_active,
+            self.dom_days,
+            self.dom_last,
+            self.dom_weekday,
+            self.dow_days,
+            self.dow_last,
+            self.dow_nth,
+        )
+
     # -- calendar ------------------------------------------------------------------------
 
     @property

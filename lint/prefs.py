@@ -522,6 +522,12 @@ def _typed(name: str, kind: str, value: object, raw: str) -> object:
         text = value.strip()
         if not text:
             raise ValueError("the cron expression is empty")
+        from olclint.cron import CronError, parse_cron
+
+        try:
+            parse_cron(text)
+        except CronError as exc:
+            raise ValueError(f"'{_shown(text)}' is not a Quartz cron expression: {exc}") from None
         return text
     if kind == "jdbc":
         return parse_jdbc_url(value)
