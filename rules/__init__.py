@@ -18,6 +18,7 @@ RULE_MODULES: tuple[str, ...] = (
     "olc004_option_file_line_ignored",
     "olc005_input_value_error",
     "olc006_include_not_followed",
+    "olc007_unused_suppression",
 )
 
 
