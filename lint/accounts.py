@@ -1,0 +1,266 @@
+"""Which account a MySQL or MariaDB server picks for a client, and whether it covers a schema.
+
+At login the server takes the rows (accounts) whose host pattern matches the client, in
+its order, and the first row whose user is the login name or anonymous (`''`) wins; there
+is no fall-through to a later row when that one lacks privileges or its password differs.
+
+Host patterns (`host_matches`):
+- `ip/netmask` (IPv4 only): matches when client & netmask == ip; an ip with host bits
+  outside the mask, or a mask of 0.0.0.0, never matches.
+- CIDR `ip/n`: MySQL 8.0.23+ only (manual 6.2.4, Specifying Account Names); on MariaDB
+  and older MySQL it is a plain string that no client address equals.
+- `%` (any run) and `_` (one character), `\\` escapes the next character; compared with
+  the client's IP text as is (`127.0.0.002` never matches 127.0.0.2).
+- host names (and `localhost`) match only with name resolution on (no
+  `skip-name-resolve`): against the client's host name, without case; a loopback client
+  is `localhost`.
+
+Order (`sort_key`), MariaDB 10.4+ (`get_magic_sort` in sql_acl.cc, checked against a live
+MariaDB 10.11): the more specific host first, judged by the number of strings it can
+match (an exact IP or a netmask, then `_` patterns, then `%` patterns with more literal
+characters, `%` last); on a tie a named user before the anonymous one, then the host
+text in descending byte order. MySQL (manual 6.2.6, Access Control Stage 1): exact hosts,
+from 8.0.23 then CIDR (longer prefix first) and netmasks (larger mask first), then
+patterns by the position of their first wildcard, `%`, then `''`; named before anonymous.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from olclint.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
+
+if TYPE_CHECKING:
+    from olclint.findings import Location
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_HOST_MAXLEN = 255  # max_hostname_length of MariaDB 10.4+
+
+
+class AccountLike(Protocol):
+    user: str
+    host: str
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client as the server sees it: its address and, with name resolution, its name."""
+
+    address: IPAddress
+    hostname: str | None = None  # None: no name (or skip-name-resolve)
+
+    @classmethod
+    def of(cls, address: IPAddress, hostname: str | None, name_resolve: bool) -> Client:
+        if not name_resolve:
+            return cls(address, None)
+        if address.is_loopback:
+            return cls(address, "localhost")
+        return cls(address, hostname)
+
+
+def _ipv4_parts(text: str) -> int | None:
+    parts = text.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and 0 <= int(p) <= 255 for p in parts):
+        return None
+    value = 0
+    for part in parts:
+        value = (value << 8) + int(part)
+    return value
+
+
+def netmask_of(pattern: str) -> tuple[int, int] | None:
+    """(ip, mask) of an `ip/netmask` pattern, as integers, else None."""
+    ip_text, slash, mask_text = pattern.partition("/")
+    if not slash:
+        return None
+    ip, mask = _ipv4_parts(ip_text), _ipv4_parts(mask_text)
+    if ip is None or mask is None or mask == 0:
+        return None
+    return ip, mask
+
+
+def cidr_of(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The network of a CIDR pattern `ip/n` (an IPv4 address with host bits is kept), else None."""
+    ip_text, slash, bits = pattern.partition("/")
+    if not slash or not bits.isdigit():
+        return None
+    try:
+        address = ipaddress.ip_address(ip_text)
+    except ValueError:
+        return None
+    if int(bits) > address.max_prefixlen:
+        return None
+    return ipaddress.ip_network(f"{ip_text}/{bits}", strict=False)
+
+
+def _wild_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.S | (re.I if ignore_case else 0))
+
+
+def wild_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
+    return _wild_regex(pattern, ignore_case).fullmatch(text) is not None
+
+
+def is_ip_pattern(pattern: str) -> bool:
+    """Whether a host pattern can only match addresses (an IP, netmask, CIDR, or wildcards
+    over digits, dots and colons)."""
+    return re.fullmatch(r"[0-9a-fA-F.:%_/\\]*", pattern) is not None and pattern != ""
+
+
+def host_matches(
+    pattern: str, client: Client, engine: str, version: tuple[int, ...] | None
+) -> bool:
+    """Whether the host part of an account matches this client."""
+    if pattern == "":
+        pattern = "%"
+    masked = netmask_of(pattern)
+    if masked is not None and client.address.version == 4:
+        ip, mask = masked
+        return (int(client.address) & mask) == ip
+    if engine != MARIADB and version_at_least(version, MYSQL_CIDR_FROM):
+        network = cidr_of(pattern)
+        if network is not None:
+            return client.address.version == network.version and client.address in network
+    if wild_match(pattern, str(client.address)):
+        return True
+    return client.hostname is not None and wild_match(pattern, client.hostname, ignore_case=True)
+
+
+def _magic(pattern: str) -> int:
+    """MariaDB's measure of how many strings a host pattern matches (smaller: more specific)."""
+    n = m = k = p = 0
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "%":
+            if not k and not m:
+                p = n
+            k += 1
+            while i + 1 < len(pattern) and pattern[i + 1] == "%":
+                i += 1
+        elif c == "_":
+            if not k and not m:
+                p = n
+            m += 1
+        else:
+            if c == "\\" and i + 1 < len(pattern):
+                i += 1
+            n += 1
+        i += 1
+    k, m = min(k, 31), min(m, 31)
+    length = _HOST_MAXLEN - n - m if k else 0
+    d, d1 = _HOST_MAXLEN + 1, 32
+    if length > m:
+        return (((length * 2 + 1) * d + k) * d1 + m) * d + p
+    return (((m * 2) * d + length) * d1 + k) * d + p
+
+
+def _first_wild(pattern: str) -> int:
+    for i, c in enumerate(pattern):
+        if c in "%_":
+            return i
+    return -1
+
+
+def sort_key(account: AccountLike, engine: str, version: tuple[int, ...] | None) -> tuple:
+    """Sort accounts ascending by this key to get the order the server tries them in."""
+    host = account.host or ("%" if engine == MARIADB else "")
+    anonymous = account.user == ""
+    if engine == MARIADB:
+        # descending byte order of the host text on ties: invert the bytes
+        inverted = (*(-b for b in host.encode("utf-8")), 1)
+        return (_magic(host), anonymous, inverted)
+    wild = _first_wild(host)
+    if host == "":
+        rank: tuple = (5,)
+    elif host == "%":
+        rank = (4,)
+    elif wild >= 0:
+        rank = (3, -wild)
+    else:
+        modern = version_at_least(version, MYSQL_CIDR_FROM)
+        cidr = cidr_of(host) if modern else None
+        masked = netmask_of(host) if modern else None
+        if cidr is not None:
+            rank = (1, -cidr.prefixlen)
+        elif masked is not None:
+            rank = (2, -masked[1])
+        else:
+            rank = (0,)
+    return (rank, anonymous, host)
+
+
+def ordered(
+    accounts: Iterable[AccountLike], engine: str, version: tuple[int, ...] | None
+) -> list[AccountLike]:
+    return sorted(accounts, key=lambda a: sort_key(a, engine, version))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The account the server would use for `user` from a client, and the rows it passed."""
+
+    account: AccountLike | None
+    matching: tuple[AccountLike, ...]  # every row matching host and user, in server order
+
+
+def pick_account(
+    accounts: Sequence[AccountLike],
+    user: str,
+    client: Client,
+    engine: str,
+    version: tuple[int, ...] | None,
+) -> Pick:
+    """The first row, in the server's order, whose host matches and whose user is `user`
+    or anonymous. There is no fall-through: that row is the account, good or bad."""
+    rows = [
+        a
+        for a in ordered(accounts, engine, version)
+        if (a.user == user or a.user == "") and host_matches(a.host, client, engine, version)
+    ]
+    return Pick(rows[0] if rows else None, tuple(rows))
+
+
+def nearest_account(
+    accounts: Sequence[AccountLike], user: str, address: IPAddress
+) -> AccountLike | None:
+    """For a message: the account of `user` whose host text shares the longest start with
+    the client's address (a hint at the line to change), or None."""
+    own = [a for a in accounts if a.user == user]
+    if not own:
+        return None
+    text = str(address)
+
+    def shared(account: AccountLike) -> int:
+        host = account.host
+        n = 0
+        while n < min(len(host), len(text)) and host[n] == text[n]:
+            n += 1
+        return n
+
+    return max(own, key=shared)
+
+
+def account_name(account: AccountLike) -> str:
+    return f"'{account.user}'@'{account.host}'"
+
+
+def covering_grant(account: object, schema: str) -> Location | None:
+    """The grant giving ALL PRIVILEGES on `schema`.* or *.* to an account (grants.Account)."""
+    has_all_on = getattr(account, "has_all_on", None)
+    return has_all_on(schema) if has_all_on is not None else None
