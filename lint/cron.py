@@ -332,8 +332,7 @@ def _day_of_month(text: str) -> dict:
         if rest:
             if not rest.startswith("-") or not rest[1:].isdigit():
                 raise CronError(
-                    f"day-of-month '{text}' is not L, LW, L-n or L-nW "
-                    "(and L cannot be combined with other days)",
+                    f"day-of-month '{text}': L and W must stand alone (L, L-n, LW, L-nW, nW)",
                     DOM,
                 )
             offset = int(rest[1:])
@@ -370,9 +369,9 @@ def _day_of_week(text: str) -> dict:
                 f"day-of-week '{text}': '#' must be followed by a number from 1 to 5", DOW
             )
         return {"dow_nth": (weekday, int(nth))}
-    if text.endswith("L") and len(text) > 1:
+    if text.endswith("L") and (text[:-1].isdigit() or text[:-1] in _NAMES[DOW]):
         return {"dow_last": _value(text[:-1], DOW, text)}
-    if "L" in text.replace("JUL", "") and not any(name in text for name in _DAYS if "L" in name):
+    if "L" in text:  # no day name holds an L
         raise CronError(f"day-of-week '{text}': L must stand alone (L or nL)", DOW)
     if "W" in text.replace("WED", ""):
         raise CronError("'W' is only allowed in day-of-month", DOW)
