@@ -286,7 +286,7 @@ class _Reader:
         if f.rel not in self.files:
             self.files.append(f.rel)
             if self.ws is not None:
-                self.ws.remember(f.rel, _file_text(f.data, f.codec))
+                self.ws.remember(f.rel, _file_text(f.data, f.codec), lf_only=True)
         problem = _encoding_problem(f.data)
         if problem is None:
             return self._read_lines(f, level, stack)

@@ -39,10 +39,16 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
 
 
+def _quoted(match: re.Match[str]) -> str:
+    # keep the line breaks of a multi-line secret so line numbers stay right
+    hidden = match[0][len(match["head"]) :]
+    return f"{match['head']}'{REDACTED}'" + "\n" * hidden.count("\n")
+
+
 def redact_text(text: str) -> str:
-    """Hide every secret value found in free text (SQL, URLs)."""
-    text = _IDENTIFIED.sub(lambda m: f"{m['head']}'{REDACTED}'", text)
-    text = _SET_PASSWORD.sub(lambda m: f"{m['head']}'{REDACTED}'", text)
+    """Hide every secret value found in free text (SQL, URLs), across lines."""
+    text = _IDENTIFIED.sub(_quoted, text)
+    text = _SET_PASSWORD.sub(_quoted, text)
     text = _URL_USERINFO.sub(lambda m: f"{m['head']}{REDACTED}", text)
     return _URL_PARAM.sub(lambda m: f"{m['head']}{REDACTED}", text)
 

@@ -8,14 +8,16 @@ with secrets redacted, so reporters can show a source line without opening a fil
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from olclint.findings import Finding, Level, Location, diag
-from olclint.secrets import redact_line
+from olclint.secrets import redact_line, redact_text
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 MISSING = "OLC002"
 
@@ -133,9 +135,20 @@ class Workspace:
             return None, [diag(MISSING, Level.ERROR, msg, where or Location(rel), subject=rel)]
         return data, []
 
-    def remember(self, rel: str, text: str) -> None:
-        """Keep the (redacted) lines of a file that was read, for snippets."""
-        self.sources[rel] = [redact_line(line) for line in text.splitlines()]
+    def remember(self, rel: str, text: str, *, lf_only: bool = False) -> None:
+        """Keep the (redacted) lines of a file that was read, for snippets.
+
+        Lines end at LF, CRLF or CR, as the YAML, .prefs and grants readers count them;
+        `lf_only` for option files, whose reader ends a line at LF only.
+        """
+        text = redact_text(text)
+        if lf_only:
+            lines = [line.removesuffix("\r") for line in text.split("\n")]
+        else:
+            lines = _LINE_BREAK.split(text)
+        if lines and lines[-1] == "":
+            lines.pop()
+        self.sources[rel] = [redact_line(line) for line in lines]
 
     def line(self, location: Location) -> str | None:
         lines = self.sources.get(location.path)

@@ -83,3 +83,23 @@ def test_root_is_the_git_top(repo: Path) -> None:
     assert find_root(repo / "c1" / "db" / "my.ini") == repo / "c1" / "db"
     (repo / ".git").mkdir()
     assert find_root(repo / "c1" / "db" / "my.ini") == repo
+
+
+def test_remembered_lines_follow_the_readers_line_breaks(repo: Path) -> None:
+    ws = Workspace(repo)
+    ws.remember("a.prefs", "a=1\rb=2\r\nc=\x0c3\n")
+    assert ws.sources["a.prefs"] == ["a=1", "b=2", "c=\x0c3"]
+    ws.remember("my.ini", "[mysqld]\r\nport=1\rx\n", lf_only=True)
+    assert ws.sources["my.ini"] == ["[mysqld]", "port=1\rx"]
+
+
+def test_a_secret_on_the_line_after_identified_by_is_redacted(repo: Path) -> None:
+    ws = Workspace(repo)
+    ws.remember("g.sql", "CREATE USER 'u'@'%' IDENTIFIED BY\n  'hunter2';\nSELECT 1;\n")
+    assert ws.sources["g.sql"] == [
+        "CREATE USER 'u'@'%' IDENTIFIED BY",
+        "  '********';",
+        "SELECT 1;",
+    ]
+    ws.remember("h.sql", "GRANT ALL ON *.* TO u IDENTIFIED BY 'a\nb';\nnext\n")
+    assert len(ws.sources["h.sql"]) == 3 and ws.sources["h.sql"][2] == "next"
