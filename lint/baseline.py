@@ -1,0 +1,200 @@
+"""The baseline: findings accepted as they are today, recorded by fingerprint.
+
+A baseline file is JSON, sorted and without timestamps so that it diffs well:
+
+```json
+{
+  "version": 1,
+  "tool": "olclint",
+  "findings": [
+    {"fingerprint": "OLC110/prod-eu/ext03/objectiflune@10.0.0.%", "rule": "OLC110",
+     "level": "error", "cluster": "prod-eu", "node": "ext03", "subject": "...",
+     "message": "...", "path": "clusters/prod-eu/master01/grants.sql", "line": 12}
+  ]
+}
+```
+
+Only the fingerprint (rule, cluster, node, subject; never a line number) decides whether a
+finding is in the baseline; the other fields say what it was, for the list of fixed ones.
+The same fingerprint may occur more than once: each recorded occurrence accepts one
+finding (in path and line order), further ones are new.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from olclint.findings import Finding, Level
+
+VERSION = 1
+
+NEW, UNCHANGED, ABSENT = "new", "unchanged", "absent"
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read or is not an olclint baseline."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    fingerprint: str
+    rule: str
+    level: Level
+    cluster: str
+    node: str
+    subject: str
+    message: str
+    path: str
+    line: int
+
+    def finding(self) -> Finding:
+        """The entry as a finding again (an `absent` result). Its recorded line may hold
+        something else today, so it points at the whole file (`file` property)."""
+        props = (("file", self.path),) if self.path else ()
+        return Finding(
+            self.rule,
+            self.level,
+            self.message,
+            None,
+            cluster=self.cluster,
+            node=self.node,
+            subject=self.subject,
+            properties=(*props, ("baselineState", ABSENT)),
+        )
+
+
+def entry(finding: Finding) -> Entry:
+    loc = finding.location
+    return Entry(
+        fingerprint=finding.fingerprint,
+        rule=finding.rule,
+        level=finding.level,
+        cluster=finding.cluster,
+        node=finding.node,
+        subject=finding.subject,
+        message=finding.message,
+        path=loc.path if loc else "",
+        line=loc.line if loc else 0,
+    )
+
+
+def dumps(findings: Iterable[Finding]) -> str:
+    rows = sorted(
+        (entry(f) for f in findings),
+        key=lambda e: (e.fingerprint, e.path, e.line, e.message),
+    )
+    doc = {
+        "version": VERSION,
+        "tool": "olclint",
+        "findings": [
+            {
+                "fingerprint": e.fingerprint,
+                "rule": e.rule,
+                "level": str(e.level),
+                "cluster": e.cluster,
+                "node": e.node,
+                "subject": e.subject,
+                "message": e.message,
+                "path": e.path,
+                "line": e.line,
+            }
+            for e in rows
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(path: Path, findings: Iterable[Finding]) -> None:
+    try:
+        path.write_text(dumps(findings), encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
+
+
+def _text(row: dict[str, Any], key: str, default: str = "") -> str:
+    value = row.get(key, default)
+    if not isinstance(value, str):
+        raise ValueError(f"'{key}' must be a string")
+    return value
+
+
+def loads(text: str, name: str = "baseline") -> list[Entry]:
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise BaselineError(f"{name}: not JSON ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("tool") != "olclint" or "findings" not in doc:
+        raise BaselineError(f"{name}: not an olclint baseline (write one with --write-baseline)")
+    if doc.get("version") != VERSION:
+        raise BaselineError(f"{name}: baseline version {doc.get('version')!r} is not {VERSION}")
+    entries = []
+    rows = doc["findings"]
+    if not isinstance(rows, list):
+        raise BaselineError(f"{name}: 'findings' must be a list")
+    for number, row in enumerate(rows, start=1):
+        try:
+            if not isinstance(row, dict):
+                raise ValueError("must be an object")
+            line = row.get("line", 0)
+            if not isinstance(line, int) or isinstance(line, bool):
+                raise ValueError("'line' must be an integer")
+            entries.append(
+                Entry(
+                    fingerprint=_text(row, "fingerprint"),
+                    rule=_text(row, "rule"),
+                    level=Level(_text(row, "level", "warning")),
+                    cluster=_text(row, "cluster"),
+                    node=_text(row, "node"),
+                    subject=_text(row, "subject"),
+                    message=_text(row, "message"),
+                    path=_text(row, "path"),
+                    line=line,
+                )
+            )
+        except ValueError as exc:
+            raise BaselineError(f"{name}: finding {number}: {exc}") from exc
+    return entries
+
+
+def read(path: Path) -> list[Entry]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BaselineError(f"{path}: no such baseline file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{path}: cannot be read: {exc}") from exc
+    return loads(text, str(path))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    new: tuple[Finding, ...]
+    unchanged: tuple[Finding, ...]
+    absent: tuple[Finding, ...]  # the fixed entries, as findings
+
+
+def _state(finding: Finding, state: str) -> Finding:
+    own = dict(finding.properties)
+    own["baselineState"] = state
+    return replace(finding, properties=tuple(own.items()))
+
+
+def compare(findings: Sequence[Finding], entries: Sequence[Entry]) -> Comparison:
+    """Mark each finding new or unchanged; the entries left over are absent (fixed)."""
+    remaining: dict[str, list[Entry]] = {}
+    for e in sorted(entries, key=lambda e: (e.path, e.line)):
+        remaining.setdefault(e.fingerprint, []).append(e)
+    new, unchanged = [], []
+    for finding in sorted(findings, key=Finding.sort_key):
+        pool = remaining.get(finding.fingerprint)
+        if pool:
+            pool.pop(0)
+            unchanged.append(_state(finding, UNCHANGED))
+        else:
+            new.append(_state(finding, NEW))
+    absent = [e.finding() for pool in remaining.values() for e in pool]
+    return Comparison(tuple(new), tuple(unchanged), tuple(absent))
