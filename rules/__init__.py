@@ -18,6 +18,14 @@ RULE_MODULES: tuple[str, ...] = (
     "olc004_option_file_line_ignored",
     "olc005_input_value_error",
     "olc006_include_not_followed",
+    "olc101_database_not_reachable",
+    "olc102_database_port_mismatch",
+    "olc103_master_not_reachable",
+    "olc110_grant_not_covering",
+    "olc111_grant_identified_by_mysql8",
+    "olc112_root_from_any_host",
+    "olc113_x_protocol_port_open",
+    "olc114_host_name_account_ignored",
     "olc007_unused_suppression",
 )
 

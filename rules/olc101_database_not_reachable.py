@@ -1,0 +1,178 @@
+"""A Connect server cannot open a TCP connection to the database.
+
+## What it does
+
+For every Connect server, works out where it connects (the host of its `database.url`;
+by default the database node's address, and `localhost` = 127.0.0.1 on the database host
+itself) and checks, as the database server would:
+
+- the option file does not stop the server (an empty or malformed `bind-address`, a
+  `port` that is not a number, an ambiguous option name);
+- `skip-networking` is off (it turns TCP off entirely);
+- `bind-address` covers the address the server connects to: `127.0.0.1`/`localhost`
+  listen on loopback only, another interface's address does not cover this one, and on
+  MariaDB `::` listens on IPv6 only, so IPv4 clients are refused (MySQL's `::` takes
+  both);
+- `database.url` names the database server, not another host;
+- with `networks` and `routes` declared, a route allows the port from the server's
+  network to the database's.
+
+Options are read from the groups the server reads (`[mysqld]`, `[server]`,
+`[mysqld-X.Y]`, on MariaDB also `[mariadb]`, `[mariadbd]`, `[client-server]`...), with
+includes spliced in place and the last value winning.
+
+## Why it matters
+
+A server that cannot reach the database fails at start-up or fails every job. The
+classic case is a default `bind-address = 127.0.0.1` on the master's database: the master
+works, every extension fails.
+
+## Example
+
+```ini
+# master01/my.ini
+[mysqld]
+bind-address = 127.0.0.1    # ext01 (192.168.10.21) cannot connect to 192.168.10.10
+```
+
+Passing:
+
+```ini
+[mysqld]
+bind-address = 0.0.0.0      # or the database host's own address, 192.168.10.10
+```
+
+## How to fix
+
+Change the reported line: set `bind-address` to the address the Connect servers use (or
+`0.0.0.0` / `*`), remove `skip-networking`, point `database.url` at the database host, or
+add a route for the database port between the networks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from olclint.findings import Finding, Level, Related
+from olclint.graph import DATABASE, reaches, server_id
+from olclint.mysql import connection_target, database_options, short
+
+ID = "OLC101"
+NAME = "DatabaseNotReachable"
+LEVEL = Level.ERROR
+
+
+def _who(node) -> str:
+    return f"{node.name} ({node.address})"
+
+
+def check(cluster, graph) -> Iterator[Finding]:
+    db = cluster.database
+    opts = database_options(cluster)
+    if db is None or opts is None:
+        return
+    if not opts.starts:
+        first = opts.problems[0]
+        names = ", ".join(n.name for n in cluster.nodes)
+        related = [Related(p.option.location, p.message) for p in opts.problems[1:]]
+        related.append(Related(db.loc("option_file"), "the database server's option file"))
+        yield Finding(
+            ID,
+            LEVEL,
+            f"the database server does not start: {first.message.split('; the server')[0]}; "
+            f"no Connect server ({names}) can connect",
+            first.option.location,
+            related=tuple(related),
+            subject=f"start:{first.option.key}",
+        )
+        return
+    for node in cluster.nodes:
+        target = connection_target(cluster, node)
+        if target is None:
+            continue
+        url_related = (
+            (Related(target.url_location, f"{node.name} connects to {target.host}"),)
+            if target.url_location is not None
+            else ()
+        )
+        if target.wrong_host:
+            where = target.url_location or node.loc("address")
+            db_host = cluster.database_node.name if cluster.database_node else "the database"
+            yield Finding(
+                ID,
+                LEVEL,
+                f"{_who(node)} connects to {target.host}, which is not the database server "
+                f"({db_host})",
+                where,
+                related=(Related(db.loc("node") if db.node else db.location, "the database"),),
+                node=node.name,
+                subject="database.url",
+            )
+            continue
+        if opts.skip_networking.value:
+            option = opts.skip_networking.option
+            yield Finding(
+                ID,
+                LEVEL,
+                f"{_who(node)} cannot connect to the database: skip-networking "
+                f"({short(option.location)}) turns TCP connections off",
+                option.location,
+                related=url_related,
+                node=node.name,
+                subject="skip-networking",
+            )
+            continue
+        if target.address is None:
+            yield Finding(
+                ID,
+                Level.NOTE,
+                f"{node.name}: database.url names host '{target.host}', which olclint cannot "
+                "resolve; give the database node a `hostname` or use its address",
+                target.url_location or node.loc("address"),
+                node=node.name,
+                subject="database.url:host",
+            )
+            continue
+        listen = opts.listen
+        accepted = listen.accepts(target.address) if listen is not None else False
+        bind = opts.bind_address
+        if accepted is False and bind.option is not None:
+            extra = ""
+            if target.address.version == 4 and listen.all_v6 and not listen.all_v4:
+                extra = " (on MariaDB '::' listens on IPv6 only)"
+            yield Finding(
+                ID,
+                LEVEL,
+                f"{_who(node)} cannot connect to the database at {target.address}:"
+                f"{target.port}: bind-address={bind.value} ({short(bind.option.location)}) "
+                f"listens on {listen.describe()} only{extra}",
+                bind.option.location,
+                related=url_related,
+                node=node.name,
+                subject="bind-address",
+            )
+            continue
+        if accepted is None:
+            yield Finding(
+                ID,
+                Level.NOTE,
+                f"{node.name}: bind-address={bind.value} names a host olclint cannot resolve; "
+                f"it cannot tell whether {target.address} is covered",
+                bind.option.location,
+                node=node.name,
+                subject="bind-address:name",
+            )
+            continue
+        if db.node == node.name:
+            continue  # the database host connects to itself
+        if not reaches(graph, server_id(node.name), DATABASE, target.port):
+            yield Finding(
+                ID,
+                LEVEL,
+                f"{_who(node)} has no network route to the database on port {target.port}: "
+                "no declared route from its network allows that port",
+                node.loc("address"),
+                related=(Related(cluster.loc("routes"), "the declared routes"), *url_related),
+                node=node.name,
+                subject="route",
+            )

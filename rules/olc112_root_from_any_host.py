@@ -1,0 +1,58 @@
+"""The `root` account may log in from any host.
+
+## What it does
+
+Warns for a `'root'@'%'` account (or `'root'@''`, the same on MariaDB) in the grants
+file.
+
+## Why it matters
+
+The vendor guide grants `root` from `%` for convenience; that opens the all-powerful
+account to every machine that reaches the port. Connect only needs ALL PRIVILEGES on its
+schema, from the addresses of its servers.
+
+## Example
+
+```sql
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'%';
+```
+
+Passing:
+
+```sql
+CREATE USER 'olconnect'@'192.168.10.%';
+GRANT ALL PRIVILEGES ON objectiflune.* TO 'olconnect'@'192.168.10.%';
+```
+
+## How to fix
+
+Use a dedicated account (`database.user`) limited to the servers' network, or restrict
+`root` to those hosts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from olclint.accounts import account_name
+from olclint.findings import Finding, Level
+
+ID = "OLC112"
+NAME = "RootFromAnyHost"
+LEVEL = Level.WARNING
+
+
+def check(cluster, graph) -> Iterator[Finding]:
+    db = cluster.database
+    if db is None or db.grants is None:
+        return
+    for account in db.grants.accounts:
+        if account.user == "root" and account.host in ("%", ""):
+            yield Finding(
+                ID,
+                LEVEL,
+                f"{account_name(account)} lets root log in from any host; use an account "
+                "limited to the Connect servers' addresses",
+                account.location,
+                subject=f"{account.user}@{account.host}",
+            )

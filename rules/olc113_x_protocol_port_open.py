@@ -1,0 +1,69 @@
+"""MySQL 8.0's X Protocol port (33060) stays open on every interface.
+
+## What it does
+
+On MySQL 8.0 and later, the X Plugin listens on `mysqlx_bind_address` (default `*`) and
+`mysqlx_port` (default 33060) whatever `bind-address` says (reference manual 20.5.6.2,
+X Plugin Options and System Variables). This notes an option file that restricts
+`bind-address` while the X Protocol listener keeps listening on every interface.
+
+## Why it matters
+
+The `bind-address` line suggests the database is closed to the network, but a second
+port is open; Connect does not use it.
+
+## Example
+
+```ini
+[mysqld]
+bind-address = 127.0.0.1
+```
+
+Passing:
+
+```ini
+[mysqld]
+bind-address = 127.0.0.1
+mysqlx = OFF                 # or mysqlx-bind-address = 127.0.0.1
+```
+
+## How to fix
+
+Add `mysqlx = OFF` (Connect does not use the X Protocol) or a `mysqlx-bind-address`
+like the `bind-address`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from olclint.findings import Finding, Level
+from olclint.mysql import database_options
+
+ID = "OLC113"
+NAME = "XProtocolPortOpen"
+LEVEL = Level.NOTE
+
+
+def check(cluster, graph) -> Iterator[Finding]:
+    db = cluster.database
+    opts = database_options(cluster)
+    if db is None or db.option_file is None or opts is None or not opts.starts:
+        return
+    xlisten = opts.mysqlx_listen
+    bind = opts.bind_address
+    if xlisten is None or not opts.mysqlx.value or bind.option is None:
+        return
+    if opts.listen is None or (opts.listen.all_v4 and opts.listen.all_v6):
+        return
+    if not (xlisten.all_v4 or xlisten.all_v6):
+        return
+    yield Finding(
+        ID,
+        LEVEL,
+        f"bind-address={bind.value} limits the classic port, but the X Protocol listener "
+        f"still listens on {xlisten.describe()} port {opts.mysqlx_port.value}; add "
+        "mysqlx=OFF or a mysqlx-bind-address",
+        bind.option.location,
+        subject="mysqlx",
+    )
