@@ -62,8 +62,8 @@ NAME = "DatabaseNotReachable"
 LEVEL = Level.ERROR
 
 
-def _who(node) -> str:
-    return f"{node.name} ({node.address})"
+def _who(node, target) -> str:
+    return f"{node.name} ({target.source})"
 
 
 def check(cluster, graph) -> Iterator[Finding]:
@@ -101,7 +101,7 @@ def check(cluster, graph) -> Iterator[Finding]:
             yield Finding(
                 ID,
                 LEVEL,
-                f"{_who(node)} connects to {target.host}, which is not the database server "
+                f"{_who(node, target)} connects to {target.host}, which is not the database server "
                 f"({db_host})",
                 where,
                 related=(Related(db.loc("node") if db.node else db.location, "the database"),),
@@ -114,7 +114,7 @@ def check(cluster, graph) -> Iterator[Finding]:
             yield Finding(
                 ID,
                 LEVEL,
-                f"{_who(node)} cannot connect to the database: skip-networking "
+                f"{_who(node, target)} cannot connect to the database: skip-networking "
                 f"({short(option.location)}) turns TCP connections off",
                 option.location,
                 related=url_related,
@@ -143,7 +143,7 @@ def check(cluster, graph) -> Iterator[Finding]:
             yield Finding(
                 ID,
                 LEVEL,
-                f"{_who(node)} cannot connect to the database at {target.address}:"
+                f"{_who(node, target)} cannot connect to the database at {target.address}:"
                 f"{target.port}: bind-address={bind.value} ({short(bind.option.location)}) "
                 f"listens on {listen.describe()} only{extra}",
                 bind.option.location,
@@ -169,7 +169,7 @@ def check(cluster, graph) -> Iterator[Finding]:
             yield Finding(
                 ID,
                 LEVEL,
-                f"{_who(node)} has no network route to the database on port {target.port}: "
+                f"{_who(node, target)} has no network route to the database on port {target.port}: "
                 "no declared route from its network allows that port",
                 node.loc("address"),
                 related=(Related(cluster.loc("routes"), "the declared routes"), *url_related),

@@ -80,7 +80,8 @@ def check(cluster, graph) -> Iterator[Finding]:
         yield Finding(
             ID,
             LEVEL,
-            f"{', '.join(from_yaml)} connect to port {db.port} (database.port) but the "
+            f"{', '.join(from_yaml)} connect{'s' if len(from_yaml) == 1 else ''} to port "
+            f"{db.port} (database.port) but the "
             f"database listens on {listen_where}",
             where,
             related=(yaml_port,) if port_option else (),

@@ -25,8 +25,9 @@ Passing: `master.location=192.168.10.10:9340` (the master's address) or
 ## How to fix
 
 Point `master.location` at the master's address or host name, or add a route for the
-port between the networks. When the preferences of an extension were collected but hold
-no `master.location`, olclint notes that it could not decide.
+port between the networks. When the collected `.prefs` files of an extension hold no
+`master.location` (and cluster.yaml gives none inline), olclint notes that it could not
+decide; without collected `.prefs` files it says nothing.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def check(cluster, graph) -> Iterator[Finding]:
     for node in cluster.extensions:
         setting = node.setting("master.location")
         if setting is None:
-            if not node.prefs and not node.settings:
-                continue  # no preferences collected for this server: nothing to go on
+            if not node.prefs:
+                continue  # no .prefs collected for this server (inline values are partial)
             yield Finding(
                 ID,
                 Level.NOTE,
