@@ -111,6 +111,7 @@ port=3306
 port=3306
 bind-address=0.0.0.0
 skip-name-resolve
+mysqlx=OFF
 max_connections={connections}
 !include conf/tuning.ini
 """
