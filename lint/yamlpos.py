@@ -60,8 +60,46 @@ class _TooBig(Exception):
     pass
 
 
+def _over_limits(text: str, rel: str) -> Finding | None:
+    """Refuse a document too deep or too big before composing it.
+
+    Composing is recursive (libyaml's composer overflows the C stack on very deep
+    nesting) and keeps a node object per value, so the event stream is scanned first:
+    nesting deeper than `MAX_DEPTH` or more than `MAX_NODES` values is refused at the
+    place it happens. Syntax errors are left to the real load, which reports them.
+    """
+    loader = _loader_class()(text)
+    depth = 0
+    count = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    msg = f"cluster file nests deeper than {MAX_DEPTH} levels; refused"
+                    return diag(INVALID, Level.ERROR, msg, _loc(rel, event.start_mark))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+                continue
+            elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                continue
+            count += 1
+            if count > MAX_NODES:
+                msg = f"cluster file holds more than {MAX_NODES} values; refused"
+                return diag(INVALID, Level.ERROR, msg, _loc(rel, event.start_mark))
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
 def load_yaml(text: str, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
     """Parse one YAML document; syntax errors are OLC001 at the parser's line and column."""
+    refused = _over_limits(text, rel)
+    if refused is not None:
+        return None, [refused]
     loader = _loader_class()(text)
     try:
         try:
