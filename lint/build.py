@@ -263,7 +263,15 @@ class _Builder:
             if found is None:
                 pass
             elif found.is_dir():
-                candidates = sorted(p for p in found.iterdir() if p.suffix == ".prefs")
+                try:
+                    candidates = sorted(p for p in found.iterdir() if p.suffix == ".prefs")
+                except OSError as exc:
+                    msg = (
+                        f"{name}: preferences folder '{spec}' cannot be listed: "
+                        f"{exc.strerror or exc}"
+                    )
+                    self._add([diag("OLC002", Level.ERROR, msg, where, subject=spec)], name)
+                    return ()
                 files.extend(p for p in candidates if self._confined(p, where, name))
                 if not candidates:
                     msg = f"{name}: preferences folder '{spec}' holds no .prefs file"
