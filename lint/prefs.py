@@ -266,7 +266,27 @@ def read_prefs(ws: Workspace, path: Path, where: Location | None = None) -> Pref
     text = data.decode("latin-1")
     ws.remember(rel, text)
     parsed = parse_prefs_text(text, rel)
+    problem = _encoding_problem(data)
+    if problem is not None:
+        msg = f"'{rel}' {problem}; save it as ISO-8859-1 or ASCII"
+        problems = [*problems, diag(INPUT_VALUE, Level.ERROR, msg, Location(rel, 1, 1))]
     return replace(parsed, diagnostics=tuple(problems) + parsed.diagnostics)
+
+
+def _encoding_problem(data: bytes) -> str | None:
+    """What an editor's encoding does to a file that Java reads as ISO-8859-1, if anything."""
+    utf16 = "Java reads .prefs files as ISO-8859-1, so no key in it can be read"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return f"is UTF-16 text (it starts with a UTF-16 byte order mark): {utf16}"
+    head = data[:4096]
+    if len(head) >= 4 and head.count(0) * 4 >= len(head):
+        return f"is UTF-16 text (every other byte is NUL): {utf16}"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return (
+            "starts with a UTF-8 byte order mark: Java reads it as ISO-8859-1 text, "
+            "so the mark becomes part of the first key"
+        )
+    return None
 
 
 # -- values: JDBC URLs and host:port ---------------------------------------------------------
