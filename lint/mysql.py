@@ -192,7 +192,7 @@ def parse_bind_address(
     """
     names = {k.lower(): v for k, v in (names or {}).items()}
     if value == "":
-        return None, "bind-address is empty"
+        return None, "is empty"
     items = value.split(",") if "," in value else [value]
     if len(items) > 1:
         if engine == MYSQL and not version_at_least(version, MYSQL_BIND_LIST_FROM):

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from oracles import require
 
 from olclint.accounts import Client, pick_account
 from olclint.grants import parse_grants_text
-from oracles import require
 
 SCHEMA = "objectiflune"
 PAIRS = 240
