@@ -229,7 +229,10 @@ def run_check(args: argparse.Namespace) -> int:
         findings.extend(result.findings)
         notes.extend(result.notifications)
     levels = {r.id: selection.levels.get(r.id, r.level) for r in rules}
-    findings = [_with_level(f, levels) for f in findings if f.rule in active_ids]
+    # Only a configured level replaces a finding's own: a rule may report below its default
+    # (a note when it cannot decide, OLC201's warning).
+    overrides = {r.id: selection.levels[r.id] for r in rules if r.id in selection.levels}
+    findings = [_with_level(f, overrides) for f in findings if f.rule in active_ids]
 
     # Suppressions: inline comments in every file read, then [[suppress]] entries.
     def resolve(key: str) -> str | None:
@@ -263,7 +266,7 @@ def run_check(args: argparse.Namespace) -> int:
             ran=lambda path, rule: rule in files.ran.get(path, ()),
             cluster_of=files.cluster,
         )
-        kept += [_with_level(f, levels) for f in stale]
+        kept += [_with_level(f, overrides) for f in stale]
 
     # Baseline: only new findings count.
     shown: list[Finding] = list(kept)
