@@ -1,0 +1,167 @@
+"""The master expects a different number of remote merge engines than the extensions launch.
+
+## What it does
+
+Adds up `merge.local_engines` (Merge Engine Scheduling: Engines Launched) of every
+extension and compares the sum with the master's `merge.expected_remote_engines`
+(Expected Remote Merge Engines):
+
+- the master expects **more** engines than the extensions launch: an **error**, since the
+  master waits for engines that never register and jobs may fail;
+- the master expects **fewer**: a **warning**, since the extra engines sit idle.
+
+The message gives the breakdown ("master01 expects 6 remote merge engines, the extensions
+launch 8: ext01 2, ext02 2, ext03 4"). The result points at the master's setting, with
+each extension's setting as a related location; when the master's value comes from a
+`.prefs` file, the result carries a fix that writes the sum there.
+
+When some of these settings are set but one is missing (or unreadable) on a server, the
+rule cannot decide: it reports a note naming the setting and the server, at the server's
+name in `cluster.yaml`, instead of guessing.
+
+The rule runs when the master has `merge.expected_remote_engines` or an extension has
+`merge.local_engines` (the master's own local engines do not count); when none has (the
+preferences were not collected, or the version has no such field) it says nothing. The fields are documented for Connect 1.x (1.4 to 1.8). Connect 2019.1 and later
+moved engine set-up to the Connect Server Configuration tool and document no such field,
+so with `connect_version` 2019 or later the settings are normally absent and the rule is
+silent; if they are present anyway (mapped with `preference_keys`), they are checked the
+same way, whatever the version.
+
+## Why it matters
+
+The clustering guides require the master's expected remote engines to equal the engines
+the extensions launch. Too high, and the master keeps waiting for engines that never
+connect; too low, and launched engines are never used.
+
+## Example
+
+Failing (`master01/settings/engines.prefs` and the extensions'):
+
+```properties
+# master01
+merge.expected_remote_engines=6
+# ext01, ext02, ext03
+merge.local_engines=2
+merge.local_engines=2
+merge.local_engines=4
+```
+
+Passing: the master expects 8.
+
+```properties
+merge.expected_remote_engines=8
+```
+
+## How to fix
+
+Set the master's Expected Remote Merge Engines to the sum of the extensions' Engines
+Launched (the fix does this), or change the extensions' engines to match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from olclint.findings import Finding, Fix, Level, Related
+from olclint.model import Cluster, Node
+
+ID = "OLC201"
+NAME = "RemoteMergeEnginesMismatch"
+LEVEL = Level.ERROR
+
+
+def setting_int(node: Node, name: str) -> tuple[int | None, str]:
+    """(value, "") or (None, why it cannot be used: "is not set" / "cannot be read")."""
+    setting = node.setting(name)
+    if setting is None:
+        return None, "is not set"
+    if not isinstance(setting.value, int) or isinstance(setting.value, bool):
+        return None, "cannot be read"
+    return setting.value, ""
+
+
+def undecided(rule: str, node: Node, name: str, why: str, what: str) -> Finding:
+    """The note a rule gives when a setting it needs is missing on a server."""
+    return Finding(
+        rule,
+        Level.NOTE,
+        f"could not check {what}: {name} {why} on {node.name}",
+        node.location,
+        node=node.name,
+        subject=f"{name}@{node.name}",
+    )
+
+
+def engine_findings(cluster: Cluster, rule: str, family: str, label: str) -> Iterator[Finding]:
+    """OLC201/OLC202: the master's `<family>.expected_remote_engines` against the sum of
+    the extensions' `<family>.local_engines`."""
+    master = cluster.master
+    if master is None:
+        return
+    expected_name = f"{family}.expected_remote_engines"
+    local_name = f"{family}.local_engines"
+    present = master.setting(expected_name) is not None or any(
+        ext.setting(local_name) is not None for ext in cluster.extensions
+    )
+    if not present:
+        return
+    what = f"the remote {label} engines"
+    expected, why = setting_int(master, expected_name)
+    notes: list[Finding] = []
+    if expected is None:
+        notes.append(undecided(rule, master, expected_name, why, what))
+    launched: list[tuple[Node, int]] = []
+    for ext in cluster.extensions:
+        count, why = setting_int(ext, local_name)
+        if count is None:
+            notes.append(undecided(rule, ext, local_name, why, what))
+        else:
+            launched.append((ext, count))
+    if notes:
+        yield from notes
+        return
+    assert expected is not None
+    total = sum(count for _, count in launched)
+    if total == expected:
+        return
+    breakdown = ", ".join(f"{ext.name} {count}" for ext, count in launched) or "no extension"
+    setting = master.setting(expected_name)
+    assert setting is not None
+    if expected > total:
+        level = Level.ERROR
+        effect = "the master waits for engines that never register and jobs may fail"
+    else:
+        level = Level.WARNING
+        effect = f"{total - expected} launched engine(s) are never used"
+    message = (
+        f"{master.name} expects {expected} remote {label} engines, the extensions launch "
+        f"{total}: {breakdown}; {effect}"
+    )
+    related = tuple(
+        Related(
+            ext.setting(local_name).location,  # type: ignore[union-attr]
+            f"{ext.name} launches {count} local {label} engine(s)",
+        )
+        for ext, count in launched
+    )
+    fix = None
+    if setting.source == "prefs" and setting.value_location is not None:
+        fix = Fix(
+            f"set {expected_name} to {total}, the sum of the extensions' {local_name}",
+            setting.value_location,
+            str(total),
+        )
+    yield Finding(
+        rule,
+        level,
+        message,
+        setting.location,
+        related=related,
+        fix=fix,
+        node=master.name,
+        subject=expected_name,
+    )
+
+
+def check(cluster, graph):
+    return engine_findings(cluster, ID, "merge", "merge")
