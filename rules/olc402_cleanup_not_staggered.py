@@ -1,0 +1,175 @@
+"""Every server's clean-up runs at the same time at some point of the year.
+
+## What it does
+
+Takes every server whose `cleanup.enabled` is `true` (two or more), reads its
+`cleanup.cron` Quartz schedule in the server's `timezone`, and looks for an instant at
+which every one of them is inside a clean-up run: from a fire time to fire time +
+`cleanup.expected_duration`. The search covers one year from the date of the run
+(`--today`, `SOURCE_DATE_EPOCH`, or today; from 00:00 UTC that day), in real calendar time:
+month lengths, `L`/`W`/`#` days, and daylight-saving transitions of each zone (a wall
+time skipped when clocks go forward does not fire that day, a repeated one fires once, as
+Quartz's CronTrigger does).
+
+If there is such an instant, it is an **error**: the message names the first such instant
+in UTC and, for each server, the local fire time of the run it is in. The result points
+at a server's `cleanup.cron` (the first extension's, else the first server's) and lists
+every server's `cleanup.cron` line as a related location.
+
+Defaults and undecided cases:
+
+- `cleanup.expected_duration` missing from `cluster.yaml`: **30 minutes**;
+- a node without `timezone`: the master's `timezone`, else UTC (the format says nodes
+  without one share a zone);
+- a server whose `cleanup.enabled` is `false` does not count; fewer than two enabled
+  servers: nothing to report;
+- `cleanup.enabled` missing on a server, or `cleanup.cron` missing or unreadable on an
+  enabled one: a note naming the setting and the server, and no verdict;
+- no server with any `cleanup.*` setting (preferences not collected): nothing.
+
+## Why it matters
+
+The clean-up service purges old jobs, data records and orphan files; it is heavy on the
+database and the disks. Connect's clustering guide asks for the runs to be staggered:
+all servers cleaning at once slows production everywhere, and the database sees all the
+purges together. Two schedules that look different can still meet: "02:00 in Paris" and
+"00:15 UTC" meet every summer night.
+
+## Example
+
+Failing (both in `Europe/Paris`, `expected_duration: 30m`):
+
+```properties
+# master01
+cleanup.cron=0 0 2 * * ?
+# ext01
+cleanup.cron=0 10 2 * * ?
+```
+
+Passing: the extension starts when the master's run is over.
+
+```properties
+# ext01
+cleanup.cron=0 0 3 * * ?
+```
+
+## How to fix
+
+Give each server its own window, at least `expected_duration` apart, and keep in mind
+the servers' time zones and the daylight-saving changes; or disable the clean-up service
+on the servers that do not need it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from olclint.cron import CronError, parse_cron
+from olclint.findings import Finding, Level, Related
+from olclint.rules.olc201_remote_merge_engines_mismatch import undecided
+from olclint.rules.olc401_database_cleanup_not_single import cleanup_described, setting_bool
+
+ID = "OLC402"
+NAME = "CleanupNotStaggered"
+LEVEL = Level.ERROR
+
+DEFAULT_DURATION = dt.timedelta(minutes=30)
+LISTED = 10  # servers named in the message; the related locations list them all
+
+
+def _zone(name: str | None) -> dt.tzinfo | None:
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def duration_text(duration: dt.timedelta) -> str:
+    seconds = int(duration.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "".join(f"{v}{u}" for v, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if v)
+    return text or f"{duration.total_seconds()}s"
+
+
+def _local(moment: dt.datetime) -> str:
+    zone = getattr(moment.tzinfo, "key", None) or "UTC"
+    return f"{moment:%Y-%m-%d %H:%M:%S} {zone}"
+
+
+def check(cluster, graph):
+    from olclint.schedule import NodeSchedule, first_common_busy
+
+    if not cleanup_described(cluster):
+        return
+    what = "whether the clean-up runs are staggered"
+    master = cluster.master
+    default_zone = _zone(master.timezone if master is not None else None) or dt.timezone.utc
+    schedules = []
+    nodes = []
+    notes = []
+    for node in cluster.nodes:
+        enabled, why = setting_bool(node, "cleanup.enabled")
+        if enabled is False:
+            continue
+        if enabled is None:
+            notes.append(undecided(ID, node, "cleanup.enabled", why, what))
+            continue
+        setting = node.setting("cleanup.cron")
+        if setting is None or not isinstance(setting.value, str):
+            why = "is not set" if setting is None else "cannot be read"
+            notes.append(undecided(ID, node, "cleanup.cron", why, what))
+            continue
+        try:
+            cron = parse_cron(setting.value)
+        except CronError:
+            notes.append(undecided(ID, node, "cleanup.cron", "cannot be read", what))
+            continue
+        zone = _zone(node.timezone) or default_zone
+        schedules.append(NodeSchedule(node.name, cron, zone))
+        nodes.append(node)
+    if notes:
+        yield from notes
+        return
+    if len(schedules) < 2:
+        return
+    duration = cluster.cleanup_duration or DEFAULT_DURATION
+    start = graph.graph.get("today") if graph is not None else None
+    found = first_common_busy(schedules, duration, start or dt.date.today())
+    if found is None:
+        return
+    fires = dict(found.fires)
+    primary = next((n for n in nodes if not n.is_master), nodes[0])
+    shown = [f"{n.name} fires at {_local(fires[n.name])}" for n in nodes[:LISTED]]
+    if len(nodes) > LISTED:
+        shown.append(f"and {len(nodes) - LISTED} more")
+    how_long = duration_text(duration)
+    if cluster.cleanup_duration is None:
+        how_long += ", the default expected_duration"
+    message = (
+        f"the clean-up runs of all {len(nodes)} servers overlap at "
+        f"{found.instant:%Y-%m-%dT%H:%M:%SZ} (runs of {how_long}): "
+        + ", ".join(shown)
+        + "; stagger the schedules"
+    )
+    related = tuple(
+        Related(
+            n.setting("cleanup.cron").location,
+            f"{n.name} starts a run at {_local(fires[n.name])}, busy until "
+            f"{(fires[n.name] + duration).astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}",
+        )
+        for n in nodes
+    )
+    yield Finding(
+        ID,
+        LEVEL,
+        message,
+        primary.setting("cleanup.cron").location,
+        related=related,
+        node=primary.name,
+        subject="cleanup.cron",
+    )
