@@ -27,6 +27,15 @@ RULE_MODULES: tuple[str, ...] = (
     "olc113_x_protocol_port_open",
     "olc114_host_name_account_ignored",
     "olc007_unused_suppression",
+    "olc201_remote_merge_engines_mismatch",
+    "olc202_remote_weaver_engines_mismatch",
+    "olc203_extension_scheduling_ignored",
+    "olc301_master_license_insufficient",
+    "olc302_extension_unlicensed",
+    "olc303_license_expired",
+    "olc401_database_cleanup_not_single",
+    "olc402_cleanup_not_staggered",
+    "olc403_cleanup_at_startup_everywhere",
 )
 
 
