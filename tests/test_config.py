@@ -145,7 +145,7 @@ def test_an_expired_suppression_brings_the_finding_back(
     config = example("config")
     (repo / ".olclint.toml").write_text(config)
     _broken_inputs(repo)
-    line = [n for n, text in enumerate(config.splitlines(), 1) if text.startswith("[[")][0]
+    line = next(n for n, text in enumerate(config.splitlines(), 1) if text.startswith("[["))
     args = ["check", "--format", "json", *ONLY_INPUT_RULES]
     code, out, _ = run([*args, "--today", "2027-01-31"], capsys)
     assert [f[0] for f in findings(out)] == ["OLC004"]  # the last day it still holds
