@@ -38,13 +38,25 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--root", metavar="DIR", help="the repository root")
-    check.add_argument("--config", metavar="FILE", help="configuration file")
+    check.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: .olclint.toml, else [tool.olclint] in pyproject.toml)",
+    )
     check.add_argument("--select", metavar="IDS", help="comma-separated ids, prefixes or names")
     check.add_argument("--ignore", metavar="IDS", help="comma-separated ids, prefixes or names")
-    check.add_argument("--fail-on", choices=LEVELS, default=None)
-    check.add_argument("--baseline", metavar="FILE")
-    check.add_argument("--write-baseline", metavar="FILE")
-    check.add_argument("--include-suppressed", action="store_true")
+    check.add_argument(
+        "--fail-on", choices=LEVELS, default=None, help="lowest level that fails (warning)"
+    )
+    check.add_argument("--baseline", metavar="FILE", help="only findings not in FILE fail")
+    check.add_argument(
+        "--write-baseline", metavar="FILE", help="record the findings in FILE and accept them"
+    )
+    check.add_argument(
+        "--include-suppressed",
+        action="store_true",
+        help="SARIF: keep suppressed results, with their suppressions",
+    )
     check.add_argument("--today", metavar="YYYY-MM-DD", help="start of the clean-up horizon")
 
     rules = sub.add_parser("rules", help="list the rules")
