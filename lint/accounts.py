@@ -26,6 +26,7 @@ patterns by the position of their first wildcard, `%`, then `''`; named before a
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Sequence
@@ -73,6 +74,7 @@ def _ipv4_parts(text: str) -> int | None:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def netmask_of(pattern: str) -> tuple[int, int] | None:
     """(ip, mask) of an `ip/netmask` pattern, as integers, else None."""
     ip_text, slash, mask_text = pattern.partition("/")
@@ -84,6 +86,7 @@ def netmask_of(pattern: str) -> tuple[int, int] | None:
     return ip, mask
 
 
+@functools.lru_cache(maxsize=4096)
 def cidr_of(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """The network of a CIDR pattern `ip/n` (an IPv4 address with host bits is kept), else None."""
     ip_text, slash, bits = pattern.partition("/")
@@ -98,6 +101,7 @@ def cidr_of(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | Non
     return ipaddress.ip_network(f"{ip_text}/{bits}", strict=False)
 
 
+@functools.lru_cache(maxsize=4096)
 def _wild_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     out: list[str] = []
     i = 0
@@ -228,11 +232,17 @@ def pick_account(
 ) -> Pick:
     """The first row, in the server's order, whose host matches and whose user is `user`
     or anonymous. There is no fall-through: that row is the account, good or bad."""
-    rows = [
-        a
-        for a in ordered(accounts, engine, version)
-        if (a.user == user or a.user == "") and host_matches(a.host, client, engine, version)
-    ]
+    # filter, then sort: the sort is stable, so this is the server's order of the matching
+    # rows, without ordering every account for every client
+    rows = ordered(
+        (
+            a
+            for a in accounts
+            if (a.user == user or a.user == "") and host_matches(a.host, client, engine, version)
+        ),
+        engine,
+        version,
+    )
     return Pick(rows[0] if rows else None, tuple(rows))
 
 
