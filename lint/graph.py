@@ -19,6 +19,7 @@ everything reaches everything.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -106,19 +107,46 @@ def networks_of(graph: nx.MultiDiGraph, nid: str) -> list[str]:
 
 
 def reaches(graph: nx.MultiDiGraph, source: str, target: str, port: int) -> bool:
-    """Can `source` open a TCP connection to `target` on `port`, following declared routes?"""
-    if not any(d.get("kind") == "network" for _, d in graph.nodes(data=True)):
+    """Can `source` open a TCP connection to `target` on `port`, following declared routes?
+
+    The networks each network reaches on a port are computed once per graph and port (the
+    graph is complete when rules ask), so asking for every server stays linear.
+    """
+    closure = _reachable_networks(graph, port)
+    if closure is None:
         return True
     sources = networks_of(graph, source)
     targets = set(networks_of(graph, target))
     if not sources or not targets:
         return False
-    allowed = nx.DiGraph()
-    allowed.add_nodes_from(n for n, d in graph.nodes(data=True) if d.get("kind") == "network")
-    for a, b, d in graph.edges(data=True):
-        if d["kind"] == "route" and (d["ports"] is None or port in d["ports"]):
-            allowed.add_edge(a, b)
-    return any(targets & ({start} | nx.descendants(allowed, start)) for start in sources)
+    return any(targets & closure[start] for start in sources)
+
+
+_REACHABILITY: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _reachable_networks(graph: nx.MultiDiGraph, port: int) -> dict[str, set[str]] | None:
+    """network -> the networks it reaches on `port` (itself included); None: no networks."""
+    cache = _REACHABILITY.get(graph)
+    if cache is None:
+        networks = [n for n, d in graph.nodes(data=True) if d.get("kind") == "network"]
+        routes = [(a, b, d["ports"]) for a, b, d in graph.edges(data=True) if d["kind"] == "route"]
+        cache = {"networks": networks, "routes": routes, "ports": {}}
+        _REACHABILITY[graph] = cache
+    if not cache["networks"]:
+        return None
+    closure = cache["ports"].get(port)
+    if closure is None:
+        allowed = nx.DiGraph()
+        allowed.add_nodes_from(cache["networks"])
+        for a, b, ports in cache["routes"]:
+            if ports is None or port in ports:
+                allowed.add_edge(a, b)
+        closure = {start: {start} | nx.descendants(allowed, start) for start in allowed}
+        cache["ports"][port] = closure
+    return closure
 
 
 def to_json(graph: nx.MultiDiGraph) -> str:
