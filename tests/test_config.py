@@ -1,5 +1,5 @@
 """The configuration file through the CLI: every key, precedence, and errors with file, line
-and key. The examples are the ones of docs/gate.md (the README section), run as written.
+and key. The examples are the ones of the README, run as written.
 
 The helpers here (`make_repo`, `example`) are shared by the other gate tests.
 """
@@ -16,7 +16,8 @@ from olclint.cli import main
 from olclint.config import ConfigError, key_lines, load_config
 from olclint.rules import all_rules
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "gate.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "README.md"
 
 CLUSTER = """\
 version: 1
@@ -66,10 +67,10 @@ def make_repo(root: Path) -> Path:
 
 
 def example(name: str) -> str:
-    """The fenced block after `<!-- example: NAME -->` in docs/gate.md."""
+    """The fenced block after `<!-- example: NAME -->` in the README."""
     text = DOCS.read_text(encoding="utf-8")
     match = re.search(rf"<!-- example: {re.escape(name)} -->\n```[a-z]*\n(.*?)```", text, re.S)
-    assert match, f"docs/gate.md has no example {name!r}"
+    assert match, f"README.md has no example {name!r}"
     return match[1]
 
 
@@ -391,6 +392,6 @@ def test_key_lines_scanner() -> None:
 def test_config_schema_is_a_valid_2020_12_schema() -> None:
     from jsonschema import Draft202012Validator
 
-    schema = json.loads((DOCS.parent.parent / "schemas" / "config.schema.json").read_text())
+    schema = json.loads((ROOT / "schemas" / "config.schema.json").read_text())
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"

@@ -1,5 +1,5 @@
 """Documentation that must match the code: docs/rules.md, the rule catalog commands, and the
-GitHub Actions workflow of the README (docs/gate.md), run as written."""
+GitHub Actions workflow of the README, run as written."""
 
 from __future__ import annotations
 
