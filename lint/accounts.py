@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from olclint.grants import like_match
 from olclint.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
 
 if TYPE_CHECKING:
@@ -101,25 +102,6 @@ def cidr_of(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | Non
     return ipaddress.ip_network(f"{ip_text}/{bits}", strict=False)
 
 
-@functools.lru_cache(maxsize=4096)
-def _wild_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
-        i += 1
-    return re.compile("".join(out), re.S | (re.I if ignore_case else 0))
-
-
-def wild_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
-    return _wild_regex(pattern, ignore_case).fullmatch(text) is not None
-
-
 def is_ip_pattern(pattern: str) -> bool:
     """Whether a host pattern can only match addresses (an IP, netmask, CIDR, or wildcards
     over digits, dots and colons)."""
@@ -140,9 +122,9 @@ def host_matches(
         network = cidr_of(pattern)
         if network is not None:
             return client.address.version == network.version and client.address in network
-    if wild_match(pattern, str(client.address)):
+    if like_match(pattern, str(client.address)):
         return True
-    return client.hostname is not None and wild_match(pattern, client.hostname, ignore_case=True)
+    return client.hostname is not None and like_match(pattern, client.hostname, ignore_case=True)
 
 
 def _magic(pattern: str) -> int:

@@ -29,6 +29,7 @@ statement texts are redacted.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,8 @@ class Grant:
     location: Location  # the GRANT statement
 
 
-def _db_pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=4096)
+def _like_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     parts: list[str] = []
     i = 0
     while i < len(pattern):
@@ -99,11 +101,16 @@ def _db_pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile("".join(parts), re.S | (re.I if ignore_case else 0))
 
 
+def like_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
+    """MySQL's wildcard match of account hosts and database names: `%`, `_`, `\\x`."""
+    return _like_regex(pattern, ignore_case).fullmatch(text) is not None
+
+
 def database_matches(pattern: str, schema: str, *, ignore_case: bool = False) -> bool:
     """Whether a grant's database name (with `%`, `_`, `\\_` wildcards) covers `schema`."""
     if pattern == "*":
         return True
-    return _db_pattern(pattern, ignore_case).fullmatch(schema) is not None
+    return like_match(pattern, schema, ignore_case=ignore_case)
 
 
 @dataclass(frozen=True)
