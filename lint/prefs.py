@@ -48,6 +48,9 @@ _BLANK = " \t\f"
 _EOL = "\r\n"
 _SIMPLE_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
 _HEX = frozenset("0123456789abcdefABCDEF")
+_EOL_AT = re.compile(r"[\r\n]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -79,18 +82,7 @@ class _Positions:
     """Offsets of a text to 1-based (line, column), lines ending at \\r\\n, \\r or \\n."""
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        i, n = 0, len(text)
-        while i < n:
-            c = text[i]
-            if c == "\r":
-                i += 2 if i + 1 < n and text[i + 1] == "\n" else 1
-                starts.append(i)
-                continue
-            if c == "\n":
-                starts.append(i + 1)
-            i += 1
-        self.starts = starts
+        self.starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
@@ -106,8 +98,8 @@ def _logical_lines(text: str) -> Iterator[tuple[int, list[str], list[int]]]:
         if i >= n:
             return
         if text[i] in "#!":
-            while i < n and text[i] not in _EOL:
-                i += 1
+            eol = _EOL_AT.search(text, i)
+            i = eol.start() if eol else n
             continue
         start = i
         chars: list[str] = []
@@ -116,11 +108,10 @@ def _logical_lines(text: str) -> Iterator[tuple[int, list[str], list[int]]]:
         emit = True
         while True:
             segment_start = len(chars)
-            j = i
-            while j < n and text[j] not in _EOL:
-                chars.append(text[j])
-                offsets.append(j)
-                j += 1
+            eol = _EOL_AT.search(text, i)
+            j = eol.start() if eol else n
+            chars.extend(text[i:j])
+            offsets.extend(range(i, j))
             if continued and j == i:  # an empty continuation line ends the entry
                 emit = bool(chars)
                 break
@@ -177,6 +168,11 @@ def _split_entry(chars: list[str]) -> tuple[int, int]:
 
 def _convert(chars: list[str]) -> tuple[str, int | None]:
     """Java's loadConvert: the unescaped text, and the index of a malformed \\u if any."""
+    if "\\" not in chars:  # nothing to unescape (most entries)
+        text = "".join(chars)
+        if _SURROGATE.search(text):
+            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        return text, None
     out: list[str] = []
     i, n = 0, len(chars)
     while i < n:
@@ -198,7 +194,7 @@ def _convert(chars: list[str]) -> tuple[str, int | None]:
         out.append(_SIMPLE_ESCAPES.get(e, e))
         i += 2
     text = "".join(out)
-    if any("\ud800" <= c <= "\udfff" for c in text):  # \uD83D\uDE00: one UTF-16 pair
+    if _SURROGATE.search(text):  # \uD83D\uDE00: one UTF-16 pair
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     return text, None
 
@@ -502,7 +498,7 @@ SETTINGS: dict[str, str] = {
 class Setting:
     name: str  # the setting name, e.g. "merge.local_engines"
     raw: str  # the text as found (REDACTED when secret)
-    value: object | None  # int, bool, str, JdbcUrl, HostPort; None when unreadable
+    value: object | None  # int, bool, str, CronExpr, JdbcUrl, HostPort; None: unreadable
     location: Location  # the .prefs key line, or the cluster.yaml value
     value_location: Location | None
     source: str  # "prefs" or "inline"
@@ -545,10 +541,9 @@ def _typed(name: str, kind: str, value: object, raw: str) -> object:
         from olclint.cron import CronError, parse_cron
 
         try:
-            parse_cron(text)
+            return parse_cron(text)
         except CronError as exc:
             raise ValueError(f"'{_shown(text)}' is not a Quartz cron expression: {exc}") from None
-        return text
     if kind == "jdbc":
         return parse_jdbc_url(value)
     if kind == "hostport":

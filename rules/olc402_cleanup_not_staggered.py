@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from olclint.cron import CronError, parse_cron
+from olclint.cron import CronExpr
 from olclint.findings import Finding, Level, Related
 from olclint.rules.olc201_remote_merge_engines_mismatch import undecided
 from olclint.rules.olc401_database_cleanup_not_single import cleanup_described, setting_bool
@@ -120,15 +120,11 @@ def check(cluster, graph):
             notes.append(undecided(ID, node, "cleanup.enabled", why, what))
             continue
         setting = node.setting("cleanup.cron")
-        if setting is None or not isinstance(setting.value, str):
+        if setting is None or not isinstance(setting.value, CronExpr):
             why = "is not set" if setting is None else "cannot be read"
             notes.append(undecided(ID, node, "cleanup.cron", why, what))
             continue
-        try:
-            cron = parse_cron(setting.value)
-        except CronError:
-            notes.append(undecided(ID, node, "cleanup.cron", "cannot be read", what))
-            continue
+        cron = setting.value
         zone = _zone(node.timezone) or default_zone
         schedules.append(NodeSchedule(node.name, cron, zone))
         nodes.append(node)

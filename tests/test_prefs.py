@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from olclint.cron import parse_cron
 from olclint.findings import Level, Location
 from olclint.prefs import (
     SETTINGS,
@@ -449,7 +450,7 @@ def test_typed_values_from_prefs() -> None:
         "merge.expected_remote_engines": -1,
         "cleanup.enabled": True,
         "cleanup.database": False,
-        "cleanup.cron": "0 0 2 ? * 1",
+        "cleanup.cron": parse_cron("0 0 2 ? * 1"),
         "database.url": JdbcUrl("mysql", "db1", 3306, "objectiflune", ()),
         "database.user": "olconnect",
         "master.location": HostPort("connect-m1", 9340),
@@ -498,7 +499,7 @@ def test_inline_values_override_prefs() -> None:
     assert found["cleanup.enabled"].value is True
     assert found["cleanup.enabled"].raw == "true"
     assert found["weaver.local_engines"].value == 3
-    assert found["cleanup.cron"].value == "0 30 1 * * ?"
+    assert found["cleanup.cron"].value == parse_cron("0 30 1 * * ?")
 
 
 @pytest.mark.parametrize(
