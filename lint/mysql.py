@@ -516,10 +516,3 @@ def database_options(cluster: Cluster) -> ServerOptions | None:
     if db is None:
         return None
     return effective_options(db.option_file, db.engine, db.server_version, database_names(cluster))
-
-
-def needs_setting(node: Node, setting: str, what: str) -> str:
-    return (
-        f"{node.name}: setting '{setting}' is missing, so olclint cannot decide {what}; "
-        f"add it to the server's preferences or to `settings:` in cluster.yaml"
-    )

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from olclint.findings import Finding, Level, Related
 from olclint.graph import reaches, server_id
 from olclint.model import DEFAULT_MASTER_PORT
-from olclint.mysql import needs_setting
+from olclint.rules._settings import undecided
 
 ID = "OLC103"
 NAME = "MasterNotReachable"
@@ -61,13 +61,8 @@ def check(cluster, graph) -> Iterator[Finding]:
         if setting is None:
             if not node.prefs:
                 continue  # no .prefs collected for this server (inline values are partial)
-            yield Finding(
-                ID,
-                Level.NOTE,
-                needs_setting(node, "master.location", "whether it reaches the master"),
-                node.location,
-                node=node.name,
-                subject="master.location:missing",
+            yield undecided(
+                ID, node, "master.location", "is not set", "whether it reaches the master"
             )
             continue
         value = setting.value

@@ -65,32 +65,11 @@ from collections.abc import Iterator
 
 from olclint.findings import Finding, Fix, Level, Related
 from olclint.model import Cluster, Node
+from olclint.rules._settings import setting_int, undecided
 
 ID = "OLC201"
 NAME = "RemoteMergeEnginesMismatch"
 LEVEL = Level.ERROR
-
-
-def setting_int(node: Node, name: str) -> tuple[int | None, str]:
-    """(value, "") or (None, why it cannot be used: "is not set" / "cannot be read")."""
-    setting = node.setting(name)
-    if setting is None:
-        return None, "is not set"
-    if not isinstance(setting.value, int) or isinstance(setting.value, bool):
-        return None, "cannot be read"
-    return setting.value, ""
-
-
-def undecided(rule: str, node: Node, name: str, why: str, what: str) -> Finding:
-    """The note a rule gives when a setting it needs is missing on a server."""
-    return Finding(
-        rule,
-        Level.NOTE,
-        f"could not check {what}: {name} {why} on {node.name}",
-        node.location,
-        node=node.name,
-        subject=f"{name}@{node.name}",
-    )
 
 
 def engine_findings(cluster: Cluster, rule: str, family: str, label: str) -> Iterator[Finding]:

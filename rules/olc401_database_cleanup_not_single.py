@@ -54,34 +54,11 @@ from __future__ import annotations
 
 from olclint.findings import Finding, Level, Related
 from olclint.model import Cluster, Node
-from olclint.rules.olc201_remote_merge_engines_mismatch import undecided
+from olclint.rules._settings import cleanup_described, setting_bool, undecided
 
 ID = "OLC401"
 NAME = "DatabaseCleanupNotSingle"
 LEVEL = Level.ERROR
-
-CLEANUP_SETTINGS = (
-    "cleanup.enabled",
-    "cleanup.run_at_startup",
-    "cleanup.cron",
-    "cleanup.database",
-    "cleanup.files",
-)
-
-
-def cleanup_described(cluster: Cluster) -> bool:
-    """Some server has a clean-up setting: else nothing was collected to check."""
-    return any(n.setting(name) is not None for n in cluster.nodes for name in CLEANUP_SETTINGS)
-
-
-def setting_bool(node: Node, name: str) -> tuple[bool | None, str]:
-    """(value, "") or (None, why it cannot be used)."""
-    setting = node.setting(name)
-    if setting is None:
-        return None, "is not set"
-    if not isinstance(setting.value, bool):
-        return None, "cannot be read"
-    return setting.value, ""
 
 
 def check(cluster, graph):

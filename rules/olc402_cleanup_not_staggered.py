@@ -66,8 +66,7 @@ import datetime as dt
 
 from olclint.cron import CronExpr
 from olclint.findings import Finding, Level, Related
-from olclint.rules.olc201_remote_merge_engines_mismatch import undecided
-from olclint.rules.olc401_database_cleanup_not_single import cleanup_described, setting_bool
+from olclint.rules._settings import cleanup_described, setting_bool, undecided
 
 ID = "OLC402"
 NAME = "CleanupNotStaggered"

@@ -45,8 +45,7 @@ and rely on the staggered cron schedules for the others.
 from __future__ import annotations
 
 from olclint.findings import Finding, Level, Related
-from olclint.rules.olc201_remote_merge_engines_mismatch import undecided
-from olclint.rules.olc401_database_cleanup_not_single import cleanup_described, setting_bool
+from olclint.rules._settings import cleanup_described, setting_bool, undecided
 
 ID = "OLC403"
 NAME = "CleanupAtStartupEverywhere"
