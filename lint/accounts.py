@@ -7,7 +7,7 @@ is no fall-through to a later row when that one lacks privileges or its password
 Host patterns (`host_matches`):
 - `ip/netmask` (IPv4 only): matches when client & netmask == ip; an ip with host bits
   outside the mask, or a mask of 0.0.0.0, never matches.
-- CIDR `ip/n`: MySQL 8.0.23+ only (manual 6.2.4, Specifying Account Names); on MariaDB
+- CIDR `ip/n`: MySQL 8.0.23+ only (MySQL 8.0 manual, "Specifying Account Names"); on MariaDB
   and older MySQL it is a plain string that no client address equals.
 - `%` (any run) and `_` (one character), `\\` escapes the next character; compared with
   the client's IP text as is (`127.0.0.002` never matches 127.0.0.2).
@@ -19,7 +19,7 @@ Order (`sort_key`), MariaDB 10.4+ (`get_magic_sort` in sql_acl.cc, checked again
 MariaDB 10.11): the more specific host first, judged by the number of strings it can
 match (an exact IP or a netmask, then `_` patterns, then `%` patterns with more literal
 characters, `%` last); on a tie a named user before the anonymous one, then the host
-text in descending byte order. MySQL (manual 6.2.6, Access Control Stage 1): exact hosts,
+text in descending byte order. MySQL (MySQL 8.0 manual, "Access Control, Stage 1"): exact hosts,
 from 8.0.23 then CIDR (longer prefix first) and netmasks (larger mask first), then
 patterns by the position of their first wildcard, `%`, then `''`; named before anonymous.
 """
@@ -108,6 +108,11 @@ def is_ip_pattern(pattern: str) -> bool:
     return re.fullmatch(r"[0-9a-fA-F.:%_/\\]*", pattern) is not None and pattern != ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _address_text(address: IPAddress) -> str:
+    return str(address)  # asked once per account row: the same few addresses each time
+
+
 def host_matches(
     pattern: str, client: Client, engine: str, version: tuple[int, ...] | None
 ) -> bool:
@@ -122,7 +127,7 @@ def host_matches(
         network = cidr_of(pattern)
         if network is not None:
             return client.address.version == network.version and client.address in network
-    if like_match(pattern, str(client.address)):
+    if like_match(pattern, _address_text(client.address)):
         return True
     return client.hostname is not None and like_match(pattern, client.hostname, ignore_case=True)
 

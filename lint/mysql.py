@@ -7,7 +7,7 @@ does and gives the values of the options that decide who can connect: `bind-addr
 the file and line, through `!include` too) that set it.
 
 How the server reads them (checked against `mariadbd --help --verbose` of MariaDB 10.11;
-MySQL from its reference manual, section 4.2.2.4 "Program Option Modifiers" and 5.1.8
+MySQL from its reference manual, "Program Option Modifiers" and "Server System Variables"
 "Server System Variables"):
 
 - Groups (`server_groups`): MySQL reads `[mysqld]`, `[server]`, `[mysqld-X.Y]`; MariaDB
@@ -51,8 +51,12 @@ LOOPBACK_V4 = ipaddress.IPv4Address("127.0.0.1")
 LOOPBACK_V6 = ipaddress.IPv6Address("::1")
 
 # MySQL versions where behaviour changes (reference manual 8.0).
-MYSQL_BIND_LIST_FROM = (8, 0, 13)  # 5.1.8 bind_address: "As of MySQL 8.0.13 ... a list"
-MYSQL_CIDR_FROM = (8, 0, 23)  # 6.2.4 Specifying Account Names: CIDR from 8.0.23
+MYSQL_BIND_LIST_FROM = (
+    8,
+    0,
+    13,
+)  # manual, Server System Variables, bind_address: "As of MySQL 8.0.13 ... a list"
+MYSQL_CIDR_FROM = (8, 0, 23)  # manual, Specifying Account Names: CIDR from 8.0.23
 MYSQL_NO_GRANT_IDENTIFIED_FROM = (8, 0)  # 13.7.1.6 GRANT: IDENTIFIED BY removed in 8.0
 MYSQLX_FROM = (8, 0)  # X Plugin loaded by default from 8.0
 MARIADB_BIND_LIST_FROM = (10, 11)
@@ -187,7 +191,7 @@ def parse_bind_address(
     - an IP literal: that address; `localhost`: 127.0.0.1 and ::1; another name is looked
       up in `names` (the database host's own name), else it stays unresolved.
     - a comma-separated list from MySQL 8.0.13 / MariaDB 10.11: no blanks around the
-      commas, and on MySQL no wildcard inside (manual 5.1.8, bind_address).
+      commas, and on MySQL no wildcard inside (MySQL 8.0 manual, bind_address).
     - an empty value stops the server.
     """
     names = {k.lower(): v for k, v in (names or {}).items()}

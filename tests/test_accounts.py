@@ -50,7 +50,7 @@ def test_netmask() -> None:
 
 
 def test_cidr_only_on_mysql_8_0_23() -> None:
-    # MySQL 8.0 reference manual 6.2.4 "Specifying Account Names": CIDR from 8.0.23
+    # MySQL 8.0 manual, "Specifying Account Names": CIDR from 8.0.23
     c = _client("127.0.0.5")
     assert host_matches("127.0.0.0/24", c, "mysql", (8, 0, 23))
     assert not host_matches("127.0.0.0/24", c, "mysql", (8, 0, 22))
@@ -89,7 +89,7 @@ def test_mariadb_order_observed_on_a_live_server() -> None:
 
 
 def test_mysql_order_follows_the_manual() -> None:
-    # MySQL 8.0 reference manual 6.2.6 "Access Control, Stage 1": exact, CIDR, netmask, patterns
+    # MySQL 8.0 manual, "Access Control, Stage 1": exact, CIDR, netmask, patterns
     rows = [
         ("root", "%"),
         ("root", "127.0.0.%"),

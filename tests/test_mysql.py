@@ -89,7 +89,7 @@ def test_numbers() -> None:
 
 
 def test_bind_address_engine_rules() -> None:
-    # '::' is IPv6 only on MariaDB (observed), both families on MySQL (manual 5.1.8)
+    # "::" is IPv6 only on MariaDB (observed), both on MySQL (MySQL 8.0 manual, bind_address)
     maria, _ = parse_bind_address("::", "mariadb", (10, 11))
     mysql, _ = parse_bind_address("::", "mysql", (8, 0, 36))
     assert maria.accepts(V4("192.168.10.10")) is False
@@ -105,7 +105,7 @@ def test_bind_address_engine_rules() -> None:
 
 
 def test_bind_address_lists() -> None:
-    # MySQL: lists from 8.0.13, no wildcard inside (manual 5.1.8, bind_address)
+    # MySQL: lists from 8.0.13, no wildcard inside (MySQL 8.0 manual, bind_address)
     ok, why = parse_bind_address("10.0.0.1,127.0.0.1", "mysql", (8, 0, 13))
     assert why is None and ok.addresses == {V4("10.0.0.1"), V4("127.0.0.1")}
     assert parse_bind_address("10.0.0.1,127.0.0.1", "mysql", (8, 0, 12))[0] is None
