@@ -79,7 +79,7 @@ class Workspace:
 
     def inside(self, path: Path) -> bool:
         real = Path(os.path.realpath(path))
-        return real == self.root or self.root in real.parents
+        return real.is_relative_to(self.root)  # the root itself or below it
 
     def resolve(
         self, base_dir: Path, ref: str, where: Location | None, what: str, *, kind: str = "file"
