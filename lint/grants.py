@@ -200,8 +200,10 @@ class _Tok:
         return self.kind in ("word", "str", "bt")
 
 
-_WORD_CHARS = re.compile(r"[0-9A-Za-z_$\u0080-\U0010ffff]+")
-_HOST_CHARS = re.compile(r"[0-9A-Za-z_$.%\u0080-\U0010ffff]+")
+# [0-9A-Za-z_$\u0080-\U0010ffff]+ and the same with "." and "%", written as the ASCII
+# characters they exclude: the same sets, compiled in microseconds instead of milliseconds
+_WORD_CHARS = re.compile(r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+")
+_HOST_CHARS = re.compile(r"[^\x00-\x23\x26-\x2d\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+")
 _STRING_ESCAPES = {
     "0": "\0",
     "b": "\b",
