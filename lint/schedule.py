@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,11 +77,13 @@ def _offset(zone: dt.tzinfo, ts: float) -> int:
     return int(off.total_seconds()) if off is not None else 0
 
 
-def _offset_segments(zone: dt.tzinfo, lo: int, hi: int) -> list[tuple[int, int, int]]:
+@functools.lru_cache(maxsize=64)
+def _offset_segments(zone: dt.tzinfo, lo: int, hi: int) -> tuple[tuple[int, int, int], ...]:
     """[(utc_start, utc_end, offset)] covering [lo, hi): where the zone's UTC offset is constant.
 
     Found by sampling every hour and bisecting to the second at each change: zones do not
-    change their offset twice within an hour.
+    change their offset twice within an hour. Cached: the clusters of one run share their
+    zones and horizon.
     """
     segments: list[tuple[int, int, int]] = []
     start, current = lo, _offset(zone, lo)
@@ -100,7 +103,7 @@ def _offset_segments(zone: dt.tzinfo, lo: int, hi: int) -> list[tuple[int, int, 
             start, current = b, off
         t = nxt
     segments.append((start, hi, current))
-    return segments
+    return tuple(segments)
 
 
 class _ZoneDays:
