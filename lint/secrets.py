@@ -12,25 +12,41 @@ REDACTED = "********"
 
 _SECRET_NAME = re.compile(r"(pass(word|wd)?|pwd|secret|token|credential|private[-_.]?key)", re.I)
 
-# key = value / key: value / key value, where the key looks like a secret
-_KEY_VALUE = re.compile(
-    r"""^(?P<head>\s*(?:loose[-_])?[A-Za-z0-9_.\-]*?"""
-    r"""(?:pass(?:word|wd)?|pwd|secret|token|credential|private[-_.]?key)[A-Za-z0-9_.\-]*"""
-    r"""\s*[=:\s]\s*)(?P<value>\S.*?)\s*$""",
-    re.I,
-)
+# key = value / key: value / key value at the start of a line; the key is checked with
+# is_secret_name (a regular expression that looked for the secret word inside the name
+# would backtrack quadratically on long lines)
+_KEY_VALUE = re.compile(r"""^(?P<head>\s*(?P<name>[A-Za-z0-9_.\-]+)(?:[ \t]*[=:]|\s)\s*)\S""")
 # IDENTIFIED BY [PASSWORD] 'x', IDENTIFIED WITH plugin BY|AS 'x', IDENTIFIED VIA p USING 'x'
 _IDENTIFIED = re.compile(
-    r"""(?P<head>\b(?:BY|AS|USING|PASSWORD)\s*(?:\(\s*)?)(?P<q>['"`])(?:\\.|(?!(?P=q)).)*(?P=q)""",
+    r"""(?P<head>\b(?:(?:BY|AS|USING)\s*|PASSWORD\s+)(?:\(\s*)?|\bPASSWORD\s*\(\s*)"""
+    r"""(?P<q>['"`])(?:\\.|(?!(?P=q)).)*(?P=q)""",
     re.I | re.S,
 )
+# a quote opened after BY/AS/USING/PASSWORD and never closed on its line (a broken file)
+_UNCLOSED = re.compile(
+    r"""(?P<head>\b(?:(?:BY|AS|USING)\s*|PASSWORD\s+)(?:\(\s*)?|\bPASSWORD\s*\(\s*)(?P<q>['"`])"""
+    r"""(?:(?!(?P=q))[^\r\n])*(?=[\r\n]|\Z)""",
+    re.I,
+)
+# PASSWORD('x'), and SET PASSWORD [FOR u@h] = 'x' (MySQL 5.7.6+: a plaintext password)
 _SET_PASSWORD = re.compile(
-    r"""(?P<head>\bPASSWORD\s*\(\s*)(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)""", re.I
+    r"""(?P<head>\b(?:OLD_)?PASSWORD\s*\(\s*"""
+    r"""|\bSET\s+PASSWORD\b(?=(?P<u>[^=;'"`\r\n]{0,256}))(?P=u)"""  # (?=(x))(?P=x): atomic
+    r"""(?:(['"`])[^'"`\r\n]{0,256}\3(?=(?P<v>[^=;'"`\r\n]{0,64}))(?P=v)){0,4}"""
+    r"""=\s*)(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)""",
+    re.I | re.S,
 )
 # jdbc:...//user:password@host  and  ?password=x / &password=x / ;password=x
 _URL_USERINFO = re.compile(r"(?P<head>//[^/@:\s]*:)(?P<value>[^@/\s]*)(?=@)")
 _URL_PARAM = re.compile(
     r"(?P<head>[?&;](?:password|passwd|pwd|[A-Za-z]*Password)=)(?P<value>[^&;\s]*)", re.I
+)
+# secret_name = value / secret_name: value anywhere in a line, comments included
+# (`# password=old`, `port=3306 # password=x`, `!include x.cnf # pwd=x`)
+# (the name and separator are matched alone, so `file:key:password:x` finds `password:`)
+_NAME_SEP = re.compile(r"""(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z0-9_.\-]+)[ \t]*[=:][ \t]*""")
+_VALUE = re.compile(
+    r"""(?!\*{8}|'\*{8}'|[A-Za-z_]+[ \t]*\()(?:'[^'\r\n]*'?|"[^"\r\n]*"?|[^\s'"&;,]+)"""
 )
 
 
@@ -47,15 +63,37 @@ def _quoted(match: re.Match[str]) -> str:
 
 def redact_text(text: str) -> str:
     """Hide every secret value found in free text (SQL, URLs), across lines."""
-    text = _IDENTIFIED.sub(_quoted, text)
-    text = _SET_PASSWORD.sub(_quoted, text)
-    text = _URL_USERINFO.sub(lambda m: f"{m['head']}{REDACTED}", text)
-    return _URL_PARAM.sub(lambda m: f"{m['head']}{REDACTED}", text)
+    # each pattern needs a character that most lines lack: test that first (fast on big files)
+    if "'" in text or '"' in text or "`" in text:
+        text = _IDENTIFIED.sub(_quoted, text)
+        text = _SET_PASSWORD.sub(_quoted, text)
+        text = _UNCLOSED.sub(lambda m: f"{m['head']}'{REDACTED}", text)
+    if "@" in text and "//" in text:
+        text = _URL_USERINFO.sub(lambda m: f"{m['head']}{REDACTED}", text)
+    if ("=" in text or ":" in text) and _SECRET_NAME.search(text):
+        text = _URL_PARAM.sub(lambda m: f"{m['head']}{REDACTED}", text)
+        text = _assignments(text)
+    return text
+
+
+def _assignments(text: str) -> str:
+    out: list[str] = []
+    at = 0
+    for m in _NAME_SEP.finditer(text):
+        if m.start() < at or not is_secret_name(m["name"]):
+            continue
+        value = _VALUE.match(text, m.end())
+        if value is None:
+            continue
+        out += [text[at : m.end()], REDACTED]
+        at = value.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def redact_line(line: str) -> str:
     """One source line as it may be shown: secret values replaced by asterisks."""
     m = _KEY_VALUE.match(line)
-    if m and not line.lstrip().startswith(("#", ";", "!", "--")):
+    if m and is_secret_name(m["name"]):
         line = m["head"] + REDACTED
     return redact_text(line)

@@ -11,7 +11,8 @@ from olclint.secrets import REDACTED, is_secret_name, redact_line, redact_text
         ("database.password: hunter2", f"database.password: {REDACTED}"),
         ("mysql_pwd hunter2", f"mysql_pwd {REDACTED}"),
         ("port=3306", "port=3306"),
-        ("# password=not-a-value-but-a-comment", "# password=not-a-value-but-a-comment"),
+        ("# password=commented-out-but-maybe-real", f"# password={REDACTED}"),
+        ("# the password policy: see the wiki", "# the password policy: see the wiki"),
         (
             "GRANT ALL ON *.* TO 'root'@'%' IDENTIFIED BY 'hunter2';",
             f"GRANT ALL ON *.* TO 'root'@'%' IDENTIFIED BY '{REDACTED}';",
