@@ -40,11 +40,11 @@ import functools
 import os
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from olclint.findings import Finding, Level, Location, diag
-from olclint.secrets import REDACTED, is_secret_name
+from olclint.secrets import REDACTED, is_secret_name, redact_text
 from olclint.workspace import Workspace, is_absolute_ref
 
 ERROR = "OLC003"  # OptionFileError
@@ -267,6 +267,8 @@ class _Reader:
     # -- findings
 
     def report(self, rule: str, level: Level, message: str, loc: Location, subject: str) -> None:
+        # messages quote file text (paths, names): `!include x.cnf # password=y` must not leak
+        message, subject = redact_text(message), redact_text(subject)
         key = (rule, loc, message)
         if not self._mute and key not in self._seen:
             self._seen.add(key)
@@ -421,6 +423,8 @@ class _Reader:
             if secret and any(c in _SPACE for c in name_b):
                 # `password hunter2`: the name itself holds the secret
                 name = f"{name.split()[0]} {REDACTED}"
+            elif secret:
+                name = redact_text(name)  # `password:hunter2`
             return Option(
                 group=group,
                 name=name,
@@ -550,7 +554,7 @@ class _Reader:
         target = f.folder / arg.replace("\\", "/")
         if not self.ws.inside(target):
             _, problems = self.ws.resolve(f.folder, arg, at, f"'{directive}' path")
-            self.diagnostics.extend(problems)
+            self.diagnostics.extend(_redacted(problems))
             return True
         if word == b"include":
             return self._include(f, target, arg, intended, notes, at, level, stack)
@@ -615,7 +619,7 @@ class _Reader:
                 continue  # the server opens it and reads no line
             if not self.ws.inside(path):
                 _, problems = self.ws.resolve(target, name, at, "'!includedir' file")
-                self.diagnostics.extend(problems)
+                self.diagnostics.extend(_redacted(problems))
                 continue
             self._follow(f, path, at, level, stack)
         return True
@@ -660,6 +664,12 @@ class _Reader:
             diagnostics=tuple(self.diagnostics),
             fatal=fatal,
         )
+
+
+def _redacted(findings: Iterable[Finding]) -> list[Finding]:
+    return [
+        replace(f, message=redact_text(f.message), subject=redact_text(f.subject)) for f in findings
+    ]
 
 
 def parse_option_text(
