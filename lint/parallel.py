@@ -8,9 +8,11 @@ lines its readers remembered (merge them into the run's `Workspace.sources`).
 - Otherwise a process pool of `jobs` workers (default: the usable CPUs). Clusters go to
   the workers in contiguous chunks; results come back in input order.
 - A cluster whose check raises (a bug in olclint) becomes a result without findings and
-  with one `Notification` naming the cluster file, like the sequential loop does. A chunk
-  whose worker died, or whose results could not be sent back, is checked again in this
-  process; no cluster is ever lost.
+  with one `Notification` naming the cluster file, like the sequential loop does; its
+  `cluster` is a placeholder (`is_failure` tells). A chunk whose worker died, or whose
+  results could not be sent back, is checked again in this process; no cluster is lost.
+- With a pool, the first cluster is checked in this process before the pool starts, so
+  forked workers inherit the imported readers and the prepared schema validator.
 
 Workers are spawn-safe (module-level functions, picklable arguments): they re-import
 olclint under the `spawn` start method. On Linux, when this process runs no other
@@ -35,6 +37,8 @@ from olclint.workspace import DEFAULT_MAX_FILE_BYTES, Workspace
 
 MIN_PARALLEL = 8  # fewer clusters than this: a pool costs more than it saves
 CHUNKS_PER_JOB = 4  # chunks per worker: small enough to balance, big enough to batch
+
+FAILED = "check_failed"  # key in the placeholder Cluster.extra of a failed check
 
 Sources = dict[str, list[str]]
 Outcome = tuple[ClusterResult, Sources]
@@ -66,6 +70,12 @@ def resolve_rules(rules: Sequence[Rule] | Sequence[str]) -> tuple[Rule, ...]:
     return tuple(resolved)
 
 
+def is_failure(result: ClusterResult) -> bool:
+    """Whether the check of this cluster raised: its `cluster` is only a placeholder (name,
+    path, folder), with no findings and one notification."""
+    return FAILED in result.cluster.extra
+
+
 def failed_result(cluster_file: Path, ws: Workspace, exc: BaseException) -> ClusterResult:
     """The result of a cluster whose check raised: no findings, one notification."""
     try:
@@ -73,7 +83,14 @@ def failed_result(cluster_file: Path, ws: Workspace, exc: BaseException) -> Clus
     except Exception:  # the path itself is what broke the check
         rel = Path(cluster_file).as_posix()
     name = Path(rel).parent.name or rel
-    placeholder = Cluster(name, rel, str(Path(rel).parent.as_posix()), Location(rel), {})
+    placeholder = Cluster(
+        name,
+        rel,
+        Path(rel).parent.as_posix(),
+        Location(rel),
+        {},
+        extra={FAILED: type(exc).__name__},
+    )
     note = Notification(
         f"checking {rel} failed ({type(exc).__name__})", exception=type(exc).__name__
     )
@@ -198,7 +215,10 @@ def check_clusters(
         ]
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = _chunks(files, workers * CHUNKS_PER_JOB)
+    # The first cluster is checked here: it imports and prepares what every check needs
+    # (readers, the schema validator, time zones) once, before the workers fork from us.
+    first = check_one(root, files[0], active, today, preference_keys, max_file_bytes)
+    chunks = _chunks(files[1:], workers * CHUNKS_PER_JOB)
     outcomes: list[list[Outcome] | None] = [None] * len(chunks)
     init = (root, _wire_rules(active), today, dict(preference_keys or {}), max_file_bytes)
     try:
@@ -216,7 +236,7 @@ def check_clusters(
                     outcomes[i] = None
     except Exception:  # the pool itself could not start: check everything here
         pass
-    results: list[Outcome] = []
+    results: list[Outcome] = [first]
     for chunk, done in zip(chunks, outcomes, strict=True):
         if done is None:
             done = [

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from olclint import parallel
 from olclint.findings import Finding, Level, Location
-from olclint.parallel import MIN_PARALLEL, check_clusters, resolve_rules
+from olclint.parallel import MIN_PARALLEL, check_clusters, is_failure, resolve_rules
 from olclint.rule import Rule
 from olclint.rules import all_rules
 
@@ -130,6 +130,11 @@ def test_a_failing_check_is_a_notification(repo: tuple[Path, list[Path]]) -> Non
             )
         ]
         assert all(r.notifications == () for i, (r, _) in enumerate(outcomes) if i != 4)
+        assert [i for i, (r, _) in enumerate(outcomes) if is_failure(r)] == [4]
+        assert (result.cluster.name, result.cluster.path) == (
+            "bad\0name",
+            "clusters/bad\0name/cluster.yaml",
+        )
 
 
 def _dies_in_a_worker(cluster: object, graph: object) -> Iterator[Finding]:
