@@ -15,8 +15,8 @@ The master hosts MySQL 8.0 and lives in the `dc` network; extensions are spread 
 `branchNN` networks with routes to the database and master ports. Every generated cluster
 is meant to be clean: one master with a Performance Pack licence, licensed extensions,
 expected remote engines equal to the sums, database clean-up on the master only, clean-up
-schedules that never all run at once, accounts that give `root` ALL PRIVILEGES on the
-schema from every server.
+schedules that never all run at once, accounts that give the Connect user `olconnect` ALL
+PRIVILEGES on the schema from every server (from its /24 at most; `root` only locally).
 
     python bench/generate.py cluster OUT --extensions 1000 --grants 1000 --schedules daily
     python bench/generate.py repo OUT --clusters 200
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCHEMA = "objectiflune"
+USER = "olconnect"
 DC = ipaddress.ip_network("10.10.0.0/16")
 BRANCH_BASE = 20  # branch networks are 10.20.0.0/16, 10.21.0.0/16, ...
 MASTER_ADDRESS = "10.10.0.10"
@@ -47,7 +48,7 @@ class Spec:
 
     name: str = "bench"
     extensions: int = 3
-    grants: int = 8  # GRANT statements in grants.sql, at least 2 (the root accounts)
+    grants: int = 8  # GRANT statements in grants.sql (more when the required accounts need it)
     schedules: str = "varied"  # "daily": every node daily; "varied": weekdays, L, # too
     branches: int = 0  # branch networks; 0: one per 250 extensions, at least 1
     seed: int = 0
@@ -98,7 +99,7 @@ def _common_prefs(merge: int, weaver: int, db_host: str, extra: str = "") -> str
         f"weaver.local_engines={weaver}\n"
         f"{extra}"
         f"database.url=jdbc:mysql://{db_host}:3306/{SCHEMA}\n"
-        "database.user=root\n"
+        f"database.user={USER}\n"
     )
 
 
@@ -126,23 +127,30 @@ tmpdir="C:/ProgramData/MySQL/tmp"
 def _grants_sql(rng: random.Random, spec: Spec, addresses: list[str], branches: int) -> str:
     """`spec.grants` GRANT statements, each after the CREATE USER of its account.
 
-    The first two accounts let `root` in with ALL PRIVILEGES on the schema: from the master
-    itself (127.0.0.1, as skip-name-resolve is on) and from the 10.% range. The others are
-    a mix of exact-address root accounts with the same privileges and accounts of other
-    users (exact addresses, netmasks, wildcards) with lesser privileges.
+    Required first: `root` from localhost only, and `olconnect` with ALL PRIVILEGES on the
+    schema from the master itself (127.0.0.1, as skip-name-resolve is on) and from each /24
+    that holds extensions. The rest is a mix of exact-address `olconnect` accounts with the
+    same privileges and accounts of other users (exact addresses, netmasks, wildcards) with
+    lesser privileges.
     """
     lines = ["-- Accounts of the Connect database, as printed by SHOW GRANTS."]
 
-    def account(user: str, host: str, privileges: str) -> None:
+    def account(user: str, host: str, privileges: str, on: str = f"{SCHEMA}.*") -> None:
         lines.append(f"CREATE USER '{user}'@'{host}' IDENTIFIED BY 'secret-{len(lines)}';")
-        lines.append(f"GRANT {privileges} ON {SCHEMA}.* TO '{user}'@'{host}';")
+        lines.append(f"GRANT {privileges} ON {on} TO '{user}'@'{host}';")
 
-    account("root", "127.0.0.1", "ALL PRIVILEGES")
-    account("root", "10.%", "ALL PRIVILEGES")
-    for k in range(max(0, spec.grants - 2)):
+    account("root", "localhost", "ALL PRIVILEGES", on="*.*")
+    account(USER, "127.0.0.1", "ALL PRIVILEGES")
+    subnets = sorted(
+        {a.rsplit(".", 1)[0] for a in addresses}, key=lambda t: tuple(map(int, t.split(".")))
+    )
+    for subnet in subnets:
+        account(USER, f"{subnet}.%", "ALL PRIVILEGES")
+    required = 2 + len(subnets)
+    for k in range(max(0, spec.grants - required)):
         kind = k % 4
         if kind == 0 and k // 4 < len(addresses):
-            account("root", addresses[k // 4], "ALL PRIVILEGES")
+            account(USER, addresses[k // 4], "ALL PRIVILEGES")
         elif kind in (0, 1):
             net = BRANCH_BASE + rng.randrange(branches)
             account(f"report{k:04d}", f"10.{net}.0.0/255.255.0.0", "SELECT")
@@ -186,7 +194,7 @@ def write_cluster(folder: Path, spec: Spec) -> Path:
         "  node: master01",
         "  port: 3306",
         f"  schema: {SCHEMA}",
-        "  user: root",
+        f"  user: {USER}",
         "  option_file: master01/my.ini",
         "  grants: master01/grants.sql",
         "networks:",
