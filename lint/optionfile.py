@@ -36,6 +36,7 @@ on the database server and are not followed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import string
@@ -106,6 +107,9 @@ class OptionFile:
     files: tuple[str, ...] = ()
     diagnostics: tuple[Finding, ...] = ()
     fatal: bool = False
+    # (path, st_mode) of each file read from disk, includes too (empty for text in memory);
+    # meaningful only when the files were collected with their modes (rsync -a, tar -p)
+    modes: tuple[tuple[str, int], ...] = ()
 
     def options_for(self, groups: Iterable[str]) -> tuple[Option, ...]:
         """The options of these groups (case-insensitive), in the order the server reads them."""
@@ -259,6 +263,7 @@ class _Reader:
     files: list[str] = field(default_factory=list)
     diagnostics: list[Finding] = field(default_factory=list)
     reads: int = 0
+    modes: dict = field(default_factory=dict)
     _mute: int = 0
     _seen: set = field(default_factory=set)
     _cache: dict = field(default_factory=dict)
@@ -289,6 +294,8 @@ class _Reader:
             self.files.append(f.rel)
             if self.ws is not None:
                 self.ws.remember(f.rel, _file_text(f.data, f.codec), lf_only=True)
+                with contextlib.suppress(OSError):  # a file that vanished keeps no mode
+                    self.modes[f.rel] = os.stat(f.real).st_mode
         problem = _encoding_problem(f.data)
         if problem is None:
             return self._read_lines(f, level, stack)
@@ -663,6 +670,7 @@ class _Reader:
             files=tuple(self.files),
             diagnostics=tuple(self.diagnostics),
             fatal=fatal,
+            modes=tuple(self.modes.items()),
         )
 
 
