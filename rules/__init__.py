@@ -36,6 +36,9 @@ RULE_MODULES: tuple[str, ...] = (
     "olc401_database_cleanup_not_single",
     "olc402_cleanup_not_staggered",
     "olc403_cleanup_at_startup_everywhere",
+    "olc501_plaintext_password_in_prefs",
+    "olc502_option_file_world_readable",
+    "olc503_root_from_subnet",
 )
 
 

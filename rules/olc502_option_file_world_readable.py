@@ -1,0 +1,96 @@
+"""An option file that holds a password is readable by every user of the database server.
+
+## What it does
+
+Warns when a file of the database's option file (`database.option_file` or a file it
+includes) holds a non-empty password option, in any group (`password`, `[client]`
+`password`, `loose-password`...), and its collected mode lets every user read it (the
+"other" read bit, as in `0644`).
+
+Modes only mean something when the files were collected with them, for instance with
+`rsync -a`, `scp -p`, `tar -p` or a configuration-management copy; git keeps only the
+executable bit and checks files out as `0644` (`0664` under umask `002`). So the rule
+judges an option file only when its modes were evidently kept: when at least one file of
+that option file has a mode other than a checkout default (`0644`, `0664`, `0755`,
+`0775`). A tree checked out from git, where every file has a default mode, is never
+reported; a collected tree where `my.ini` is `0600` and an included `client.cnf` is
+`0644` reports `client.cnf`, and a lone `my.ini` collected as `0666` or `0604` is
+reported too.
+
+## Why it matters
+
+The MySQL manual asks that an option file holding a password be readable by its owner
+only: any local account (a service, a user logged in on the server) can otherwise read
+the password and log in to the database, with the privileges of that account (often
+`root`). A world-writable option file is worse: MySQL ignores it entirely.
+
+## Example
+
+Failing, collected with modes (`ls -l`):
+
+```
+-rw------- master01/my.ini          !include client.cnf
+-rw-r--r-- master01/client.cnf      [client] password=Admin123
+```
+
+Passing:
+
+```
+-rw------- master01/my.ini
+-rw------- master01/client.cnf
+```
+
+## How to fix
+
+On the database server, make the file readable by its owner only (`chmod 600 FILE`, or
+on Windows remove read access for `Users` and `Everyone`), then collect it again. Better,
+keep passwords out of option files altogether (`mysql_config_editor`, or a prompt).
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+
+from olclint.findings import Finding, Level
+
+ID = "OLC502"
+NAME = "OptionFileWorldReadable"
+LEVEL = Level.WARNING
+
+# what a git checkout gives a file under the usual umasks (022, 002)
+CHECKOUT_MODES = frozenset({0o644, 0o664, 0o755, 0o775})
+
+
+def _empty(option) -> bool:
+    loc = option.value_location
+    return loc is None or (loc.end_line == loc.line and loc.end_column == loc.column)
+
+
+def check(cluster, graph) -> Iterator[Finding]:
+    db = cluster.database
+    if db is None or db.option_file is None:
+        return
+    modes = {path: stat.S_IMODE(mode) for path, mode in db.option_file.modes}
+    if not modes or all(mode in CHECKOUT_MODES for mode in modes.values()):
+        return  # no evidence that the modes were collected
+    reported: set[str] = set()
+    for option in db.option_file.options:
+        path = option.location.path
+        mode = modes.get(path)
+        if not option.secret or _empty(option) or mode is None or path in reported:
+            continue
+        if not mode & stat.S_IROTH:
+            continue
+        reported.add(path)
+        extra = " and write" if mode & stat.S_IWOTH else ""
+        yield Finding(
+            ID,
+            LEVEL,
+            f"{path} holds a password option ('{option.name}' in [{option.group}]) and its "
+            f"collected mode {mode:04o} lets every user read{extra} it; make it readable "
+            "by its owner only (chmod 600)",
+            option.location,
+            node=db.node or "",
+            subject=f"{path}:{option.key}",
+        )
