@@ -578,3 +578,89 @@ def test_graph_of_a_missing_path_exits_2(tmp_path: Path, capsys) -> None:
 def test_missing_root_exits_2(repo: Path, capsys) -> None:
     assert main(["check", str(repo), "--root", str(repo / "nope")]) == 2
     assert "--root" in capsys.readouterr().err
+
+
+# -- isolation: one broken cluster never hides the others --------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_one_broken_cluster_never_hides_the_others(
+    tmp_path: Path, capsys, monkeypatch, fmt
+) -> None:
+    from olclint import build
+
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    for name in ("a1", "b2", "c3", "d4", "e5"):
+        folder = root / name
+        (folder / "m/settings").mkdir(parents=True)
+        (folder / "cluster.yaml").write_text(CLUSTER.replace("name: c", f"name: {name}"))
+        (folder / "m/grants.sql").write_text(GRANTS)
+        (folder / "m/settings/a.prefs").write_text(PREFS)
+        # each cluster has its own finding: a group name with a space, on its own line
+        (folder / "m/my.ini").write_text(MY_INI + "\n" * int(name[1]) + "[ client ]\n")
+    (root / "b2/cluster.yaml").write_text("version: 1\nname: [b2\n")  # broken input
+    real = build.build_cluster
+
+    def crash_on_c3(ws, path, *args, **kwargs):
+        if path.parent.name == "c3":
+            raise RuntimeError("a bug while building c3")
+        return real(ws, path, *args, **kwargs)
+
+    monkeypatch.setattr(build, "build_cluster", crash_on_c3)
+    capsys.readouterr()
+    with within(FAST):
+        code = main(["check", str(root), "--root", str(root), "--format", fmt, "--select", "OLC00"])
+    out = capsys.readouterr().out
+    assert code == 2  # olclint itself failed on c3
+    expected = {
+        "a1/m/my.ini": 4,
+        "b2/cluster.yaml": 3,
+        "d4/m/my.ini": 7,
+        "e5/m/my.ini": 8,
+    }
+    if fmt == "json":
+        report = json.loads(out)
+        assert found(report) == sorted(
+            [("OLC004", p, n) for p, n in expected.items() if p.endswith("my.ini")]
+            + [("OLC001", "b2/cluster.yaml", 3)]
+        )
+        assert report["executionSuccessful"] is False
+        (note,) = report["notifications"]
+        assert note["message"] == "checking c3/cluster.yaml failed (RuntimeError)"
+    elif fmt == "sarif":
+        run = json.loads(out)["runs"][0]
+        got = sorted(
+            (
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in run["results"]
+        )
+        assert got == sorted(expected.items())
+        assert run["invocations"][0]["executionSuccessful"] is False
+        notes = run["invocations"][0]["toolExecutionNotifications"]
+        assert [n["message"]["text"] for n in notes] == [
+            "checking c3/cluster.yaml failed (RuntimeError)"
+        ]
+    else:
+        for path, line in expected.items():
+            shown = f"{path}:{line}:" if fmt == "text" else f"file={path},line={line},"
+            assert shown in out, (shown, out)
+        assert "checking c3/cluster.yaml failed (RuntimeError)" in out
+    assert "a bug while building c3" not in out  # exception text may hold file content
+
+
+def test_40000_line_grants_and_prefs_files_are_read_in_bounded_time(repo: Path, capsys) -> None:
+    statements = "".join(
+        f"CREATE USER 'u{n}'@'10.0.{n % 250}.%' IDENTIFIED BY 'pw{n}';\n" for n in range(20_000)
+    )
+    grants = "".join(
+        f"GRANT SELECT ON db{n}.* TO 'u{n}'@'10.0.{n % 250}.%';\n" for n in range(20_000)
+    )
+    (repo / "c/m/grants.sql").write_text(statements + grants + GRANTS)
+    (repo / "c/m/settings/a.prefs").write_text(
+        "".join(f"key.{n}=value {n}\\\n  continued\n" for n in range(20_000)) + PREFS
+    )
+    code, report = check(repo, capsys)  # asserts the time bound
+    assert (code, found(report)) == (0, [])
