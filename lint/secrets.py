@@ -50,8 +50,14 @@ _VALUE = re.compile(
 )
 
 
+_SECRET_WORDS = ("pass", "pwd", "secret", "token", "credential", "private")
+
+
 def is_secret_name(name: str) -> bool:
     """True for option, key or parameter names whose value is a secret."""
+    low = name.lower()  # substring tests first: this runs for every line of every file
+    if not any(word in low for word in _SECRET_WORDS):
+        return False
     return bool(_SECRET_NAME.search(name))
 
 
@@ -70,7 +76,7 @@ def redact_text(text: str) -> str:
         text = _UNCLOSED.sub(lambda m: f"{m['head']}'{REDACTED}", text)
     if "@" in text and "//" in text:
         text = _URL_USERINFO.sub(lambda m: f"{m['head']}{REDACTED}", text)
-    if ("=" in text or ":" in text) and _SECRET_NAME.search(text):
+    if ("=" in text or ":" in text) and is_secret_name(text):
         text = _URL_PARAM.sub(lambda m: f"{m['head']}{REDACTED}", text)
         text = _assignments(text)
     return text
