@@ -88,6 +88,15 @@ def _over_limits(text: str, rel: str) -> Finding | None:
             if count > MAX_NODES:
                 msg = f"cluster file holds more than {MAX_NODES} values; refused"
                 return diag(INVALID, Level.ERROR, msg, _loc(rel, event.start_mark))
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML 6.0.4+ stops at its own depth limit while its scanner looks ahead for a
+        # simple key, before the parser hands us the event past MAX_DEPTH: the text up to
+        # that point is shallower than its limit and still deeper than ours, so scanning
+        # it finds the exact place
+        mark = exc.problem_mark
+        if "maximum nesting depth" in str(exc.problem) and mark is not None and mark.index:
+            return _over_limits(text[: mark.index], rel)
+        return None  # a syntax error: the real load reports it
     except yaml.YAMLError:
         return None
     finally:
