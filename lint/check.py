@@ -174,9 +174,8 @@ def _describe(finding: Finding) -> str:
 def run_check(args: argparse.Namespace) -> int:
     from olclint import baseline as baselines
     from olclint import suppress
-    from olclint.build import build_cluster
+    from olclint.parallel import check_clusters, is_failure
     from olclint.rules import all_rules, find_rule
-    from olclint.runner import run_rules
     from olclint.workspace import Workspace, find_root
 
     start = _now()
@@ -213,19 +212,13 @@ def run_check(args: argparse.Namespace) -> int:
     ws = Workspace(root)
     files = _Files()
     findings: list[Finding] = []
-    for cluster_file in cluster_files:
-        try:
-            cluster = build_cluster(ws, cluster_file, config.preference_keys)
-            result = run_rules(cluster, active, today)
-        except Exception as exc:  # a bug in olclint: report it, check the other clusters
-            notes.append(
-                Notification(
-                    f"checking {ws.rel(cluster_file)} failed ({type(exc).__name__})",
-                    exception=type(exc).__name__,
-                )
-            )
-            continue
-        files.add_cluster(cluster, _ran(cluster, active, result.notifications))
+    outcomes = check_clusters(
+        root, cluster_files, active, today, config.preference_keys, ws.max_file_bytes
+    )
+    for result, sources in outcomes:
+        ws.sources.update(sources)
+        if not is_failure(result):
+            files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
         findings.extend(result.findings)
         notes.extend(result.notifications)
     levels = {r.id: selection.levels.get(r.id, r.level) for r in rules}
