@@ -938,6 +938,9 @@ def _redacted_text(text: str, toks: list[_Tok]) -> str:
     return redact_text("".join(parts))
 
 
+_SECRET_KEYWORDS = ("IDENTIFIED", "PASSWORD", "BY", "AS", "USING")
+
+
 def _subject(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= 120 else flat[:117] + "..."
@@ -970,6 +973,17 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
         try:
             kind = _statement(chunk, state, where)
         except _Unreadable as exc:
+            message, subject = exc.message, _subject(statement_text)
+            secret_at = next(
+                (i for i, tok in enumerate(chunk) if tok.is_word(*_SECRET_KEYWORDS)), None
+            )
+            if secret_at is not None:
+                # a garbled statement with a password clause: its quoting cannot be trusted,
+                # so nothing from the clause on is shown
+                after = [t.text for t in chunk[secret_at + 1 :] if t.kind != "punct" and t.text]
+                if any(word in message for word in after):
+                    message = "its text after " + chunk[secret_at].text.upper() + " is not shown"
+                subject = _subject(" ".join(t.text for t in chunk[:secret_at]) + " " + REDACTED)
             related: tuple[Related, ...] = ()
             if exc.tok is not None and (exc.tok.line, exc.tok.column) != (
                 first.line,
@@ -981,9 +995,9 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
                 diag(
                     INPUT_VALUE,
                     Level.ERROR,
-                    f"cannot read this statement: {exc.message}",
+                    f"cannot read this statement: {message}",
                     Location(rel, first.line, first.column),
-                    subject=_subject(statement_text),
+                    subject=subject,
                     related=related,
                 )
             )
