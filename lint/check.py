@@ -209,7 +209,7 @@ def run_check(args: argparse.Namespace) -> int:
     cluster_files, notes = _discover(paths, root)
     active = tuple(r for r in rules if selection.picks(r))
     active_ids = {r.id for r in active}
-    ws = Workspace(root)
+    ws = Workspace(root, max_file_bytes=config.max_file_size)
     files = _Files()
     findings: list[Finding] = []
     outcomes = check_clusters(

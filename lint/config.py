@@ -4,6 +4,7 @@
 select = ["OLC"]              # ids, id prefixes or names
 ignore = ["OLC004"]
 fail-on = "warning"           # error | warning | note | never
+max-file-size = 8388608       # bytes; a larger input file is an OLC002 finding
 
 [severity]                    # rule id or name -> error | warning | note
 OLC402 = "warning"
@@ -38,6 +39,7 @@ from typing import Any
 
 from olclint.findings import Level
 from olclint.rule import Rule
+from olclint.workspace import DEFAULT_MAX_FILE_BYTES
 
 CONFIG_FILE = ".olclint.toml"
 PYPROJECT = "pyproject.toml"
@@ -87,6 +89,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_BYTES
     severity: Mapping[str, Level] = field(default_factory=dict)  # rule id -> level
     preference_keys: Mapping[str, str] = field(default_factory=dict)
     suppress: tuple[Suppression, ...] = ()
@@ -411,6 +414,7 @@ def load_config(
         select=tuple(data.get("select", ())),
         ignore=tuple(data.get("ignore", ())),
         fail_on=data.get("fail-on"),
+        max_file_size=data.get("max-file-size", DEFAULT_MAX_FILE_BYTES),
         severity=severity,
         preference_keys=dict(data.get("preference-keys", {})),
         suppress=tuple(suppress),

@@ -395,3 +395,18 @@ def test_config_schema_is_a_valid_2020_12_schema() -> None:
     schema = json.loads((ROOT / "schemas" / "config.schema.json").read_text())
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_max_file_size_from_the_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(tmp_path)
+    grants = root / CLUSTER_DIR / "master01" / "grants.sql"
+    grants.write_text(grants.read_text() + "-- padding\n" * 200)  # over 1024 bytes
+    (root / ".olclint.toml").write_text(f"max-file-size = {grants.stat().st_size - 1}\n")
+    code, out, _ = run(["check", str(root), "--format", "json", *ONLY_INPUT_RULES], capsys)
+    assert code == 1
+    assert findings(out) == [("OLC002", "error", f"{CLUSTER_DIR}/cluster.yaml", 7)]  # grants:
+    assert "over the limit of" in json.loads(out)["findings"][0]["message"]
+    (root / ".olclint.toml").write_text("max-file-size = 10\n")
+    code, _, err = run(["check", str(root)], capsys)
+    assert code == 2
+    assert ".olclint.toml:1" in err and "max-file-size" in err
