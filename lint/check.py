@@ -207,6 +207,9 @@ def run_check(args: argparse.Namespace) -> int:
             raise UsageError(f"--baseline {exc}") from exc
 
     cluster_files, notes = _discover(paths, root)
+    for note in notes:  # a usage problem is said on stderr too, whatever the format
+        if note.level is Level.ERROR:
+            print(f"olclint: error: {note.message}", file=sys.stderr)
     active = tuple(r for r in rules if selection.picks(r))
     active_ids = {r.id for r in active}
     ws = Workspace(root, max_file_bytes=config.max_file_size)

@@ -171,3 +171,10 @@ def test_python_dash_m(repo: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "No problems found."
+
+
+def test_usage_problems_are_said_on_stderr_too(repo: Path, capsys) -> None:
+    assert main(["check", str(repo / "nope"), "--format", "sarif", "--root", str(repo)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"olclint: error: usage: {repo / 'nope'}: no such file or folder\n"
+    assert json.loads(captured.out)["runs"][0]["invocations"][0]["executionSuccessful"] is False
