@@ -58,12 +58,17 @@ def _unescape_data(text: str) -> str:
     return text.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
 
 
+def test_control_characters_from_files_are_made_harmless() -> None:
+    assert escape_data("a\x1b[31mb\x07") == "a\ufffd[31mb\ufffd"
+    assert escape_data("tab\tcr\rlf\n") == "tab\tcr%0Dlf%0A"
+
+
 def _unescape_property(text: str) -> str:
     return _unescape_data(text.replace("%3A", ":").replace("%2C", ","))
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text())
+@given(st.text(st.characters(exclude_categories=("Cc",)) | st.sampled_from("\t\r\n")))
 def test_escaping_round_trips(text):
     data = escape_data(text)
     assert "\n" not in data and "\r" not in data

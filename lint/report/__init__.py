@@ -11,6 +11,7 @@ demand so that start-up stays fast.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -58,6 +59,15 @@ class Report:
     command_line: str = ""
     start_time_utc: str = ""
     end_time_utc: str = ""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str, keep: str = "\t") -> str:
+    """Control characters (but those in `keep`) made visible and harmless: text read from
+    a file must not drive the terminal or the CI log that shows it."""
+    return _CONTROL.sub(lambda m: m[0] if m[0] in keep else "\ufffd", text)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -14,12 +14,13 @@ Nothing is printed when there is nothing to say.
 from __future__ import annotations
 
 from olclint.findings import Finding, Level
-from olclint.report import Notification, Report, rules_by_id, sorted_findings
+from olclint.report import Notification, Report, rules_by_id, sorted_findings, visible
 
 COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}
 
 
 def escape_data(text: str) -> str:
+    text = visible(text, keep="\t\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

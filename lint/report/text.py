@@ -20,10 +20,8 @@ cannot drive the terminal. Colours only when asked (the CLI decides).
 
 from __future__ import annotations
 
-import re
-
 from olclint.findings import Finding, Level, Location
-from olclint.report import Notification, Report, counts, sorted_findings
+from olclint.report import Notification, Report, counts, sorted_findings, visible
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -31,12 +29,7 @@ _LEVEL_COLOR = {Level.ERROR: "\x1b[1;31m", Level.WARNING: "\x1b[1;33m", Level.NO
 _RULE_COLOR = "\x1b[1;35m"
 _DIM = "\x1b[2m"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def _clean(text: str) -> str:
-    """Control characters (tab aside) made visible and harmless."""
-    return _CONTROL.sub("\ufffd", text)
+_clean = visible  # control characters (tab aside) made visible and harmless
 
 
 class _Style:
