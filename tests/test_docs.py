@@ -102,3 +102,14 @@ def test_the_github_actions_workflow(
     validate_schema(doc)
     states = [r["baselineState"] for r in doc["runs"][0]["results"]]
     assert states == ["unchanged", "new"]
+
+
+def test_readme_lists_every_rule() -> None:
+    from olclint.rules import all_rules
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| [OLC")]
+    listed = [tuple(cell.strip() for cell in row.split("|")[1:4]) for row in rows]
+    assert listed == [
+        (f"[{r.id}](docs/rules.md#{r.id.lower()})", r.name, str(r.level)) for r in all_rules()
+    ], "README.md's rule table is stale: regenerate it from `olclint rules`"
