@@ -87,3 +87,26 @@ def test_case_sarif_is_valid(case: Path, capsys: pytest.CaptureFixture[str]) -> 
 
     _, out = _run(case, "sarif", capsys)
     validate_schema(json.loads(out))
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["examples/prod-eu"],
+        ["tests/fixtures/cases", "--root", "tests/fixtures/cases", "--include-suppressed"],
+    ],
+    ids=["example", "all-cases"],
+)
+def test_sarif_passes_microsofts_validator(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sarif_oracle import run_multitool
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    out = tmp_path / "run.sarif"
+    main(["check", *args, "--format", "sarif", "--output", str(out), "--today", "2026-01-01"])
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["runs"][0]["results"], "the run should have results to validate"
+    problems = [i for i in run_multitool(out) if i.level in ("error", "warning")]
+    assert problems == []

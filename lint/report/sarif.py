@@ -144,7 +144,7 @@ def _physical(report: Report, loc: Location, *, snippet: bool) -> dict[str, Any]
         text, whole = _region_text(report, loc)
         if text:
             region["snippet"] = {"text": text}
-        if whole:
+        if whole and whole != text:  # a context must be larger than the region itself
             end_line, _ = _end(loc)
             physical["contextRegion"] = {
                 "startLine": loc.line,
