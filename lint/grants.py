@@ -938,7 +938,7 @@ def _redacted_text(text: str, toks: list[_Tok]) -> str:
     return redact_text("".join(parts))
 
 
-_SECRET_KEYWORDS = ("IDENTIFIED", "PASSWORD", "BY", "AS", "USING")
+_SECRET_CLAUSE = re.compile(r"\b(?:IDENTIFIED|PASSWORD|BY|AS|USING)\b", re.I)
 
 
 def _subject(text: str) -> str:
@@ -974,16 +974,16 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
             kind = _statement(chunk, state, where)
         except _Unreadable as exc:
             message, subject = exc.message, _subject(statement_text)
-            secret_at = next(
-                (i for i, tok in enumerate(chunk) if tok.is_word(*_SECRET_KEYWORDS)), None
-            )
-            if secret_at is not None:
-                # a garbled statement with a password clause: its quoting cannot be trusted,
-                # so nothing from the clause on is shown
-                after = [t.text for t in chunk[secret_at + 1 :] if t.kind != "punct" and t.text]
-                if any(word in message for word in after):
-                    message = "its text after " + chunk[secret_at].text.upper() + " is not shown"
-                subject = _subject(" ".join(t.text for t in chunk[:secret_at]) + " " + REDACTED)
+            clause = _SECRET_CLAUSE.search(text, first.start, last.end)
+            if clause is not None:
+                # a garbled statement with a password clause (even one that a stray quote
+                # swallowed into a string): its quoting cannot be trusted, so nothing from
+                # the clause on is shown
+                after = [t.text for t in chunk if t.end > clause.start() and t.kind != "punct"]
+                if any(word and word in message for word in after):
+                    message = f"its text from {clause[0].upper()} on is not shown"
+                before = [t.text for t in chunk if t.end <= clause.start()]
+                subject = _subject(" ".join([*before, REDACTED]))
             related: tuple[Related, ...] = ()
             if exc.tok is not None and (exc.tok.line, exc.tok.column) != (
                 first.line,

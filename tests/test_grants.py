@@ -632,6 +632,7 @@ def test_any_text_reads_without_error_and_locations_are_in_the_file(text: str) -
 )
 @example(password="Zq9x", noise="BY '")  # garbled quoting: the password becomes a bare word
 @example(password="Zq9x", noise="GRANT --")  # a comment inside an unreadable statement
+@example(password="Zq9x", noise="\n GRANT '")  # a stray quote swallows IDENTIFIED
 def test_a_password_never_leaves_the_reader(password: str, noise: str) -> None:
     text = (
         f"CREATE USER a IDENTIFIED BY '{password}';\n"
