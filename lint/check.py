@@ -32,8 +32,7 @@ from olclint.config import Config, ConfigError, Suppression
 from olclint.findings import Finding, Level, Location
 from olclint.report import Notification, Report, render
 from olclint.rule import Rule
-
-INPUT_RULE_PREFIX = "OLC00"
+from olclint.runner import INPUT_RULE_PREFIX
 
 
 @dataclass
@@ -45,13 +44,9 @@ class Selection:
     levels: dict[str, Level] = field(default_factory=dict)
 
     def picks(self, rule: Rule) -> bool:
-        def match(key: str) -> bool:
-            key = key.strip()
-            return rule.id.upper().startswith(key.upper()) or rule.name.lower() == key.lower()
-
-        if self.select and not any(match(k) for k in self.select):
+        if self.select and not any(rule.named_by(k) for k in self.select):
             return False
-        return not any(match(k) for k in self.ignore)
+        return not any(rule.named_by(k) for k in self.ignore)
 
 
 def split_ids(text: str | None) -> tuple[str, ...]:
@@ -60,9 +55,7 @@ def split_ids(text: str | None) -> tuple[str, ...]:
 
 def _validate_keys(keys: tuple[str, ...], rules: tuple[Rule, ...], flag: str) -> None:
     for key in keys:
-        if not any(
-            r.id.upper().startswith(key.upper()) or r.name.lower() == key.lower() for r in rules
-        ):
+        if not any(r.named_by(key) for r in rules):
             raise UsageError(f"{flag}: {key!r} matches no rule id, prefix or name")
 
 

@@ -324,7 +324,7 @@ def _rule_id(key: str, rules: tuple[Rule, ...]) -> str | None:
 
 
 def _matches_some_rule(key: str, rules: tuple[Rule, ...]) -> bool:
-    return any(r.id.upper().startswith(key.upper()) or r.name.lower() == key.lower() for r in rules)
+    return any(r.named_by(key) for r in rules)
 
 
 def load_config(

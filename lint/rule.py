@@ -45,6 +45,11 @@ class Rule:
             check=module.check,
         )
 
+    def named_by(self, key: str) -> bool:
+        """Whether `key` (an id, an id prefix like OLC1, or a name; any case) names it."""
+        key = key.strip()
+        return self.id.upper().startswith(key.upper()) or self.name.lower() == key.lower()
+
     def page(self) -> str:
         """The rule's documentation page in Markdown."""
         head = f"# {self.id} {self.name}\n\nDefault level: {self.level}.\n\n"
