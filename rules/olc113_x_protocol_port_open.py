@@ -61,9 +61,9 @@ def check(cluster, graph) -> Iterator[Finding]:
     yield Finding(
         ID,
         LEVEL,
-        f"bind-address={bind.value} limits the classic port, but the X Protocol listener "
-        f"still listens on {xlisten.describe()} port {opts.mysqlx_port.value}; add "
-        "mysqlx=OFF or a mysqlx-bind-address",
+        f"bind-address={bind.value} keeps the classic port on {opts.listen.describe()}, but "
+        f"the X Protocol listener still listens on {xlisten.describe()}, port "
+        f"{opts.mysqlx_port.value}; add mysqlx=OFF or a mysqlx-bind-address",
         bind.option.location,
         subject="mysqlx",
     )
