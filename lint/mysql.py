@@ -35,16 +35,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from olclint.model import DEFAULT_DB_PORT, IPAddress
+
 if TYPE_CHECKING:
     from olclint.findings import Location
     from olclint.model import Cluster, Node
     from olclint.optionfile import Option, OptionFile
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
 MYSQL = "mysql"
 MARIADB = "mariadb"
-DEFAULT_PORT = 3306
+DEFAULT_PORT = DEFAULT_DB_PORT
 DEFAULT_MYSQLX_PORT = 33060
 
 LOOPBACK_V4 = ipaddress.IPv4Address("127.0.0.1")

@@ -50,3 +50,17 @@ def undecided(rule: str, node: Node, name: str, why: str, what: str) -> Finding:
 def cleanup_described(cluster: Cluster) -> bool:
     """Whether any server's clean-up settings were collected at all."""
     return any(n.setting(name) is not None for n in cluster.nodes for name in CLEANUP_SETTINGS)
+
+
+def cleanup_enabled(cluster: Cluster, rule: str, what: str) -> tuple[list[Node], list[Finding]]:
+    """The servers whose clean-up service is enabled, and a note for each server where
+    `cleanup.enabled` is missing or unreadable."""
+    enabled_nodes: list[Node] = []
+    notes: list[Finding] = []
+    for node in cluster.nodes:
+        enabled, why = setting_bool(node, "cleanup.enabled")
+        if enabled is None:
+            notes.append(undecided(rule, node, "cleanup.enabled", why, what))
+        elif enabled:
+            enabled_nodes.append(node)
+    return enabled_nodes, notes

@@ -66,7 +66,7 @@ import datetime as dt
 
 from olclint.cron import CronExpr
 from olclint.findings import Finding, Level, Related
-from olclint.rules._settings import cleanup_described, setting_bool, undecided
+from olclint.rules._settings import cleanup_described, cleanup_enabled, undecided
 
 ID = "OLC402"
 NAME = "CleanupNotStaggered"
@@ -110,14 +110,8 @@ def check(cluster, graph):
     default_zone = _zone(master.timezone if master is not None else None) or dt.timezone.utc
     schedules = []
     nodes = []
-    notes = []
-    for node in cluster.nodes:
-        enabled, why = setting_bool(node, "cleanup.enabled")
-        if enabled is False:
-            continue
-        if enabled is None:
-            notes.append(undecided(ID, node, "cleanup.enabled", why, what))
-            continue
+    enabled, notes = cleanup_enabled(cluster, ID, what)
+    for node in enabled:
         setting = node.setting("cleanup.cron")
         if setting is None or not isinstance(setting.value, CronExpr):
             why = "is not set" if setting is None else "cannot be read"

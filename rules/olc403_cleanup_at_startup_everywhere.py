@@ -45,7 +45,7 @@ and rely on the staggered cron schedules for the others.
 from __future__ import annotations
 
 from olclint.findings import Finding, Level, Related
-from olclint.rules._settings import cleanup_described, setting_bool, undecided
+from olclint.rules._settings import cleanup_described, cleanup_enabled, setting_bool, undecided
 
 ID = "OLC403"
 NAME = "CleanupAtStartupEverywhere"
@@ -57,14 +57,8 @@ def check(cluster, graph):
         return
     what = "whether every server cleans up at start-up"
     at_startup = []
-    notes = []
-    for node in cluster.nodes:
-        enabled, why = setting_bool(node, "cleanup.enabled")
-        if enabled is False:
-            continue
-        if enabled is None:
-            notes.append(undecided(ID, node, "cleanup.enabled", why, what))
-            continue
+    enabled, notes = cleanup_enabled(cluster, ID, what)
+    for node in enabled:
         startup, why = setting_bool(node, "cleanup.run_at_startup")
         if startup is False:
             return
