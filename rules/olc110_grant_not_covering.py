@@ -29,13 +29,16 @@ GRANT ALL PRIVILEGES ON objectiflune.* TO 'root'@'192.168.10.%';
 Passing:
 
 ```sql
-CREATE USER 'root'@'192.168.%';
-GRANT ALL PRIVILEGES ON objectiflune.* TO 'root'@'192.168.%';
+CREATE USER 'root'@'192.168.10.%';
+GRANT ALL PRIVILEGES ON objectiflune.* TO 'root'@'192.168.10.%';
+CREATE USER 'root'@'192.168.11.23';
+GRANT ALL PRIVILEGES ON objectiflune.* TO 'root'@'192.168.11.23';
 ```
 
 ## How to fix
 
-Change the reported grant line: widen the host of the account, grant ALL PRIVILEGES on
+Change the reported grant line: add an account for the server's address (widening a
+`root` host to a whole subnet is what OLC503 warns about), grant ALL PRIVILEGES on
 the schema to the account that wins, or drop the anonymous or more specific row that
 hides the intended one.
 """
