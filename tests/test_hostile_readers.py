@@ -48,7 +48,7 @@ def test_many_values_are_refused_in_bounded_time_and_memory() -> None:
     text = "a: 1\nb: [" + "1," * 1_000_000 + "1]\n"
     start = time.monotonic()
     doc, findings = load_yaml(text, "c.yaml")
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 20  # against hangs; speed is bench/'s
     assert doc is None
     assert [(f.rule, f.location, f.message) for f in findings] == [
         (
@@ -104,5 +104,5 @@ def test_prefs_long_continuations_are_linear() -> None:
     text = "k=" + "x\\\n" * 200_000 + "end\n"
     start = time.monotonic()
     prefs = parse_prefs_text(text, "x.prefs")
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 20  # against hangs; speed is bench/'s
     assert prefs.get("k").value == "x" * 200_000 + "end"
