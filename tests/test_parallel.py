@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import GOOD  # the same small valid cluster
 
 from olclint import parallel
 from olclint.findings import Finding, Level, Location
@@ -25,16 +26,6 @@ def _input_rules() -> tuple[Rule, ...]:
     """The input rules only: the results below do not move when other rules land."""
     return tuple(r for r in all_rules() if r.id.startswith("OLC00"))
 
-
-GOOD = """\
-version: 1
-name: {name}
-connect_version: "2021.2"
-database: {{node: m, option_file: m/my.ini}}
-nodes:
-  - {{name: m, role: master, address: 10.0.0.1, license: {{edition: performance-pack}}}}
-  - {{name: e, role: extension, address: 10.0.0.2, license: {{edition: standard}}}}
-"""
 
 BAD_YAML = "version: 1\nname: [broken\n"
 UNKNOWN_KEY = GOOD.replace("version: 1\n", "version: 1\ncolour: blue\n")
