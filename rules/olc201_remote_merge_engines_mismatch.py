@@ -61,86 +61,12 @@ Launched (the fix does this), or change the extensions' engines to match.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from olclint.findings import Finding, Fix, Level, Related
-from olclint.model import Cluster, Node
-from olclint.rules._settings import setting_int, undecided
+from olclint.findings import Level
+from olclint.rules._engines import engine_findings
 
 ID = "OLC201"
 NAME = "RemoteMergeEnginesMismatch"
 LEVEL = Level.ERROR
-
-
-def engine_findings(cluster: Cluster, rule: str, family: str, label: str) -> Iterator[Finding]:
-    """OLC201/OLC202: the master's `<family>.expected_remote_engines` against the sum of
-    the extensions' `<family>.local_engines`."""
-    master = cluster.master
-    if master is None:
-        return
-    expected_name = f"{family}.expected_remote_engines"
-    local_name = f"{family}.local_engines"
-    present = master.setting(expected_name) is not None or any(
-        ext.setting(local_name) is not None for ext in cluster.extensions
-    )
-    if not present:
-        return
-    what = f"the remote {label} engines"
-    expected, why = setting_int(master, expected_name)
-    notes: list[Finding] = []
-    if expected is None:
-        notes.append(undecided(rule, master, expected_name, why, what))
-    launched: list[tuple[Node, int]] = []
-    for ext in cluster.extensions:
-        count, why = setting_int(ext, local_name)
-        if count is None:
-            notes.append(undecided(rule, ext, local_name, why, what))
-        else:
-            launched.append((ext, count))
-    if notes:
-        yield from notes
-        return
-    assert expected is not None
-    total = sum(count for _, count in launched)
-    if total == expected:
-        return
-    breakdown = ", ".join(f"{ext.name} {count}" for ext, count in launched) or "no extension"
-    setting = master.setting(expected_name)
-    assert setting is not None
-    if expected > total:
-        level = Level.ERROR
-        effect = "the master waits for engines that never register and jobs may fail"
-    else:
-        level = Level.WARNING
-        effect = f"{total - expected} launched engine(s) are never used"
-    message = (
-        f"{master.name} expects {expected} remote {label} engines, the extensions launch "
-        f"{total}: {breakdown}; {effect}"
-    )
-    related = tuple(
-        Related(
-            ext.setting(local_name).location,  # type: ignore[union-attr]
-            f"{ext.name} launches {count} local {label} engine(s)",
-        )
-        for ext, count in launched
-    )
-    fix = None
-    if setting.source == "prefs" and setting.value_location is not None:
-        fix = Fix(
-            f"set {expected_name} to {total}, the sum of the extensions' {local_name}",
-            setting.value_location,
-            str(total),
-        )
-    yield Finding(
-        rule,
-        level,
-        message,
-        setting.location,
-        related=related,
-        fix=fix,
-        node=master.name,
-        subject=expected_name,
-    )
 
 
 def check(cluster, graph):

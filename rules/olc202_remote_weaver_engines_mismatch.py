@@ -49,7 +49,7 @@ Engines Launched (the fix does this), or change the extensions.
 from __future__ import annotations
 
 from olclint.findings import Level
-from olclint.rules.olc201_remote_merge_engines_mismatch import engine_findings
+from olclint.rules._engines import engine_findings
 
 ID = "OLC202"
 NAME = "RemoteWeaverEnginesMismatch"
