@@ -35,13 +35,13 @@ from generate import Spec, write_cluster, write_repo
 
 TODAY = "2026-01-15"
 BASELINE = [sys.executable, "-c", "import yaml, jsonschema, networkx"]
-# The repository through olclint.parallel in one process, jobs=1 and jobs=2 (build and
+# The repository through olclint.engine.parallel in one process, jobs=1 and jobs=2 (build and
 # rules, no report): what `olclint check` gains when it hands its clusters to the pool.
 POOL = """\
 import datetime, sys
 from pathlib import Path
-from olclint.discover import discover
-from olclint.parallel import check_clusters
+from olclint.readers.discover import discover
+from olclint.engine.parallel import check_clusters
 from olclint.rules import all_rules
 if __name__ == "__main__":
     root = Path(sys.argv[1])
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         pool1, pool2 = (
             Timing(
-                f"(c) the same through `olclint.parallel`, jobs={jobs} (no report)",
+                f"(c) the same through `olclint.engine.parallel`, jobs={jobs} (no report)",
                 [sys.executable, "-c", POOL, str(repo_dir), str(jobs)],
                 sarif=False,
             )

@@ -15,7 +15,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from olclint.grants import decode_grants, parse_grants_text
+    from olclint.readers.grants import decode_grants, parse_grants_text
 
 PLANTED = "Zq9planted9x"
 

@@ -14,7 +14,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from olclint.optionfile import parse_option_text
+    from olclint.readers.optionfile import parse_option_text
 
 RULES = {"OLC003", "OLC004", "OLC006"}
 

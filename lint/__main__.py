@@ -1,5 +1,5 @@
 import sys
 
-from olclint.cli import main
+from olclint.cli.main import main
 
 sys.exit(main())

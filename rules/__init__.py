@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 
-from olclint.rule import Rule
+from olclint.engine.rule import Rule
 
 RULE_MODULES: tuple[str, ...] = (
     "olc001_invalid_cluster_file",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.findings import Finding, Fix, Level, Related
-from olclint.model import Cluster, Node
+from olclint.core.findings import Finding, Fix, Level, Related
+from olclint.model.cluster import Cluster, Node
 from olclint.rules._settings import setting_int, undecided
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.findings import Finding
-from olclint.model import Cluster
+from olclint.core.findings import Finding
+from olclint.model.cluster import Cluster
 
 
 def reader_findings(cluster: Cluster, rule_id: str) -> Iterator[Finding]:

@@ -3,8 +3,8 @@ decide" note that a rule gives instead of guessing when a setting it needs is mi
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level
-from olclint.model import Cluster, Node
+from olclint.core.findings import Finding, Level
+from olclint.model.cluster import Cluster, Node
 
 CLEANUP_SETTINGS = (
     "cleanup.enabled",

@@ -33,7 +33,7 @@ nodes:
 Correct the key or value at the reported line; the message names the expected form.
 """
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._input import reader_findings
 
 ID = "OLC001"

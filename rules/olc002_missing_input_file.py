@@ -30,7 +30,7 @@ Collect the file into the cluster folder and name it by a relative path, for exa
 `master01/my.ini`.
 """
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._input import reader_findings
 
 ID = "OLC002"

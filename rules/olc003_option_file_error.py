@@ -27,7 +27,7 @@ Put every option under a group (`[mysqld]`), close the brackets, save the file a
 without BOM (or ANSI), and make every `!includedir` folder exist.
 """
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._input import reader_findings
 
 ID = "OLC003"

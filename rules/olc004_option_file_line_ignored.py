@@ -27,7 +27,7 @@ Write group names without spaces (`[mysqld]`), include paths without quotes or t
 comments, and make sure included files exist.
 """
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._input import reader_findings
 
 ID = "OLC004"

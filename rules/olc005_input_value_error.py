@@ -26,7 +26,7 @@ cleanup.cron=0 0 25 * * ?
 Write the value in the type the setting expects (see the settings table in the README).
 """
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._input import reader_findings
 
 ID = "OLC005"

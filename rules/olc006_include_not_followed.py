@@ -25,7 +25,7 @@ Collect the included files into the repository and include them by a relative pa
 suppress this note for that line with a reason.
 """
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._input import reader_findings
 
 ID = "OLC006"

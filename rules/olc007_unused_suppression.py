@@ -39,7 +39,7 @@ Delete the comment, or the ids in it that are reported, or move it to the line o
 finding (trailing) or to the line just above it (own line).
 """
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 
 ID = "OLC007"
 NAME = "UnusedSuppression"
@@ -47,5 +47,5 @@ LEVEL = Level.NOTE
 
 
 def check(cluster, graph):
-    """Nothing here: `olclint.suppress` reports unused suppressions after all rules ran."""
+    """Nothing here: `olclint.filter.suppress` reports unused suppressions after all rules ran."""
     return ()

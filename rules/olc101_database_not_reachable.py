@@ -53,9 +53,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.findings import Finding, Level, Related
-from olclint.graph import DATABASE, reaches, server_id
-from olclint.mysql import connection_target, database_options, short
+from olclint.core.findings import Finding, Level, Related
+from olclint.domain.mysql import connection_target, database_options, short
+from olclint.model.graph import DATABASE, reaches, server_id
 
 ID = "OLC101"
 NAME = "DatabaseNotReachable"

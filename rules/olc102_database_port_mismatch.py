@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.findings import Finding, Level, Related
-from olclint.mysql import connection_target, database_options, short
+from olclint.core.findings import Finding, Level, Related
+from olclint.domain.mysql import connection_target, database_options, short
 
 ID = "OLC102"
 NAME = "DatabasePortMismatch"

@@ -35,9 +35,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from olclint.findings import Finding, Level, Related
-from olclint.graph import reaches, server_id
-from olclint.model import DEFAULT_MASTER_PORT
+from olclint.core.findings import Finding, Level, Related
+from olclint.model.cluster import DEFAULT_MASTER_PORT
+from olclint.model.graph import reaches, server_id
 from olclint.rules._settings import undecided
 
 ID = "OLC103"

@@ -47,9 +47,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.accounts import Client, account_name, nearest_account, pick_account
-from olclint.findings import Finding, Level, Related
-from olclint.mysql import connection_target, database_options, short
+from olclint.core.findings import Finding, Level, Related
+from olclint.domain.accounts import Client, account_name, nearest_account, pick_account
+from olclint.domain.mysql import connection_target, database_options, short
 
 ID = "OLC110"
 NAME = "GrantNotCovering"

@@ -34,9 +34,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.accounts import account_name
-from olclint.findings import Finding, Level
-from olclint.mysql import MYSQL, MYSQL_NO_GRANT_IDENTIFIED_FROM
+from olclint.core.findings import Finding, Level
+from olclint.domain.accounts import account_name
+from olclint.domain.mysql import MYSQL, MYSQL_NO_GRANT_IDENTIFIED_FROM
 
 ID = "OLC111"
 NAME = "GrantIdentifiedByOnMysql8"

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.accounts import account_name
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
+from olclint.domain.accounts import account_name
 
 ID = "OLC112"
 NAME = "RootFromAnyHost"

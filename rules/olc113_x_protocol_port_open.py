@@ -37,8 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.findings import Finding, Level
-from olclint.mysql import database_options
+from olclint.core.findings import Finding, Level
+from olclint.domain.mysql import database_options
 
 ID = "OLC113"
 NAME = "XProtocolPortOpen"

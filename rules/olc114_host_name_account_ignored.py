@@ -35,9 +35,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.accounts import account_name, is_ip_pattern
-from olclint.findings import Finding, Level, Related
-from olclint.mysql import database_options, short
+from olclint.core.findings import Finding, Level, Related
+from olclint.domain.accounts import account_name, is_ip_pattern
+from olclint.domain.mysql import database_options, short
 
 ID = "OLC114"
 NAME = "HostNameAccountIgnored"

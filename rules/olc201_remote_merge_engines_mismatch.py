@@ -61,7 +61,7 @@ Launched (the fix does this), or change the extensions' engines to match.
 
 from __future__ import annotations
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._engines import engine_findings
 
 ID = "OLC201"

@@ -48,7 +48,7 @@ Engines Launched (the fix does this), or change the extensions.
 
 from __future__ import annotations
 
-from olclint.findings import Level
+from olclint.core.findings import Level
 from olclint.rules._engines import engine_findings
 
 ID = "OLC202"

@@ -36,7 +36,7 @@ default there).
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level, Related
+from olclint.core.findings import Finding, Level, Related
 
 ID = "OLC203"
 NAME = "ExtensionSchedulingIgnored"

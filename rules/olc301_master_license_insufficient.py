@@ -42,7 +42,7 @@ correct `connect_version` if it is wrong.
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 
 ID = "OLC301"
 NAME = "MasterLicenseInsufficient"

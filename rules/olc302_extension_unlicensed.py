@@ -35,7 +35,7 @@ License the extension and record its edition in `cluster.yaml`.
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 
 ID = "OLC302"
 NAME = "ExtensionUnlicensed"

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 
 ID = "OLC303"
 NAME = "LicenseExpired"

@@ -52,8 +52,8 @@ one has clean-up enabled.
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level, Related
-from olclint.model import Cluster, Node
+from olclint.core.findings import Finding, Level, Related
+from olclint.model.cluster import Cluster, Node
 from olclint.rules._settings import cleanup_described, setting_bool, undecided
 
 ID = "OLC401"

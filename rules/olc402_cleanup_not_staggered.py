@@ -64,8 +64,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from olclint.cron import CronExpr
-from olclint.findings import Finding, Level, Related
+from olclint.core.findings import Finding, Level, Related
+from olclint.domain.quartz import CronExpr
 from olclint.rules._settings import cleanup_described, cleanup_enabled, undecided
 
 ID = "OLC402"
@@ -101,7 +101,7 @@ def _local(moment: dt.datetime) -> str:
 
 
 def check(cluster, graph):
-    from olclint.schedule import NodeSchedule, first_common_busy
+    from olclint.domain.schedule import NodeSchedule, first_common_busy
 
     if not cleanup_described(cluster):
         return

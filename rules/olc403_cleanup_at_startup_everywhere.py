@@ -44,7 +44,7 @@ and rely on the staggered cron schedules for the others.
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level, Related
+from olclint.core.findings import Finding, Level, Related
 from olclint.rules._settings import cleanup_described, cleanup_enabled, setting_bool, undecided
 
 ID = "OLC403"

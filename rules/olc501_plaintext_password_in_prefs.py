@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 
 ID = "OLC501"
 NAME = "PlaintextPasswordInPrefs"

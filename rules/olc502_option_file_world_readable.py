@@ -52,7 +52,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 
 ID = "OLC502"
 NAME = "OptionFileWorldReadable"

@@ -50,10 +50,10 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from olclint.accounts import account_name, cidr_of, is_ip_pattern, netmask_of
-from olclint.findings import Finding, Level, Related
-from olclint.grants import ALL
-from olclint.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
+from olclint.core.findings import Finding, Level, Related
+from olclint.domain.accounts import account_name, cidr_of, is_ip_pattern, netmask_of
+from olclint.domain.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
+from olclint.readers.grants import ALL
 
 ID = "OLC503"
 NAME = "RootFromSubnet"

@@ -1,4 +1,4 @@
-"""Account selection (olclint.accounts): host patterns, the server's order, no fall-through."""
+"""Account selection (olclint.domain.accounts): host patterns, server order, no fall-through."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from olclint.accounts import (
+from olclint.domain.accounts import (
     Client,
     host_matches,
     is_ip_pattern,

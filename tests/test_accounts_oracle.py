@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from oracles import require
 
-from olclint.accounts import Client, pick_account
-from olclint.grants import parse_grants_text
+from olclint.domain.accounts import Client, pick_account
+from olclint.readers.grants import parse_grants_text
 
 SCHEMA = "objectiflune"
 PAIRS = 240

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from test_config import CLUSTER_DIR, ONLY_INPUT_RULES, example, findings, make_repo, run
 
-from olclint.baseline import BaselineError, compare, dumps, loads
-from olclint.findings import Finding, Level, Location
+from olclint.core.findings import Finding, Level, Location
+from olclint.filter.baseline import BaselineError, compare, dumps, loads
 
 INI = f"{CLUSTER_DIR}/master01/my.ini"
 BASELINE = ".olclint-baseline.json"

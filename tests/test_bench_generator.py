@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from olclint.cli import main
+from olclint.cli.main import main
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from olclint.cli import main
+from olclint.cli.main import main
 
 CASES_DIR = Path(__file__).parent / "fixtures" / "cases"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "expect.yaml").is_file())

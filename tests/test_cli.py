@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from olclint import __version__
-from olclint.cli import main
+from olclint.cli.main import main
 
 GOOD = """\
 version: 1

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from olclint.cli import main
-from olclint.config import ConfigError, key_lines, load_config
+from olclint.cli.main import main
+from olclint.filter.config import ConfigError, key_lines, load_config
 from olclint.rules import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent

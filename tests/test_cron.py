@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from olclint.cron import CronError, parse_cron
+from olclint.domain.quartz import CronError, parse_cron
 
 D = dt.datetime
 PARIS = ZoneInfo("Europe/Paris")

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from olclint.discover import discover
+from olclint.readers.discover import discover
 
 
 def _repo(tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from test_config import example, make_repo, run
 
-from olclint.cli import main, rules_markdown
+from olclint.cli.main import main, rules_markdown
 from olclint.rules import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from olclint.cli import main
-from olclint.findings import Finding, Level
+from olclint.cli.main import main
+from olclint.core.findings import Finding, Level
 
 SETTINGS = settings(
     max_examples=300,
@@ -87,7 +87,7 @@ option_texts = st.one_of(
 @SETTINGS
 @given(option_texts)
 def test_option_file_text(text: str) -> None:
-    from olclint.optionfile import parse_option_text
+    from olclint.readers.optionfile import parse_option_text
 
     parsed = parse_option_text(text, "my.cnf")
     _sound(parsed.diagnostics, "my.cnf", text, {"OLC003", "OLC004", "OLC006"})
@@ -98,7 +98,7 @@ def test_option_file_text(text: str) -> None:
 @SETTINGS
 @given(st.binary(max_size=600))
 def test_option_file_bytes(data: bytes) -> None:
-    from olclint.optionfile import parse_option_text
+    from olclint.readers.optionfile import parse_option_text
 
     parsed = parse_option_text(data, "my.cnf")
     for f in parsed.diagnostics:
@@ -108,8 +108,8 @@ def test_option_file_bytes(data: bytes) -> None:
 @SLOW
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d/e"]), option_texts), max_size=5))
 def test_option_files_with_includes_on_disk(tmp_path_factory, files) -> None:
-    from olclint.optionfile import read_option_file
-    from olclint.workspace import Workspace
+    from olclint.readers.optionfile import read_option_file
+    from olclint.readers.workspace import Workspace
 
     root = tmp_path_factory.mktemp("opt")
     (root / "d").mkdir()
@@ -155,7 +155,7 @@ prefs_texts = st.one_of(
 @SETTINGS
 @given(prefs_texts)
 def test_prefs_text(text: str) -> None:
-    from olclint.prefs import parse_prefs_text
+    from olclint.readers.prefs import parse_prefs_text
 
     parsed = parse_prefs_text(text, "a.prefs")
     _sound(parsed.diagnostics, "a.prefs", text, {"OLC005"})
@@ -167,7 +167,7 @@ def test_prefs_text(text: str) -> None:
 @SETTINGS
 @given(st.text(max_size=120))
 def test_setting_values(text: str) -> None:
-    from olclint.prefs import parse_host_port, parse_jdbc_url
+    from olclint.domain.connect import parse_host_port, parse_jdbc_url
 
     for parse in (parse_jdbc_url, parse_host_port):
         with contextlib.suppress(ValueError):  # our own message for the user
@@ -191,7 +191,7 @@ def test_setting_values(text: str) -> None:
     )
 )
 def test_cron(text: str) -> None:
-    from olclint.cron import CronError, parse_cron
+    from olclint.domain.quartz import CronError, parse_cron
 
     try:
         expr = parse_cron(text)
@@ -242,7 +242,7 @@ grants_texts = st.one_of(
 @SETTINGS
 @given(grants_texts)
 def test_grants_text(text: str) -> None:
-    from olclint.grants import parse_grants_text
+    from olclint.readers.grants import parse_grants_text
 
     parsed = parse_grants_text(text, "grants.sql")
     _sound(parsed.diagnostics, "grants.sql", text, {"OLC005"})
@@ -251,7 +251,7 @@ def test_grants_text(text: str) -> None:
 @SETTINGS
 @given(st.binary(max_size=400))
 def test_grants_bytes(data: bytes) -> None:
-    from olclint.grants import decode_grants, parse_grants_text
+    from olclint.readers.grants import decode_grants, parse_grants_text
 
     text, bad, _ = decode_grants(data)
     parsed = parse_grants_text(text, "grants.sql", bad)
@@ -359,10 +359,10 @@ def _repo(root: Path, doc: object, my_ini: str, grants: str, prefs: str) -> None
 @SLOW
 @given(cluster_docs(), option_texts, grants_texts, prefs_texts)
 def test_build_cluster_on_generated_yaml(tmp_path_factory, doc, my_ini, grants, prefs) -> None:
-    from olclint.build import build_cluster
+    from olclint.engine.runner import run_rules
+    from olclint.model.build import build_cluster
+    from olclint.readers.workspace import Workspace
     from olclint.rules import all_rules
-    from olclint.runner import run_rules
-    from olclint.workspace import Workspace
 
     root = tmp_path_factory.mktemp("c")
     _repo(root, doc, my_ini, grants, prefs)
@@ -376,7 +376,7 @@ def test_build_cluster_on_generated_yaml(tmp_path_factory, doc, my_ini, grants, 
 @SETTINGS
 @given(st.text(max_size=400))
 def test_any_text_as_cluster_yaml(text: str) -> None:
-    from olclint.yamlpos import load_yaml
+    from olclint.readers.yamlpos import load_yaml
 
     doc, findings = load_yaml(text, "cluster.yaml")
     assert {f.rule for f in findings} <= {"OLC001"}

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from olclint.findings import Level, Location
-from olclint.grants import (
+from olclint.core.findings import Level, Location
+from olclint.core.secrets import REDACTED
+from olclint.readers.grants import (
     ALL,
     Account,
     Grant,
@@ -18,8 +19,7 @@ from olclint.grants import (
     parse_grants_text,
     read_grants,
 )
-from olclint.secrets import REDACTED
-from olclint.workspace import Workspace
+from olclint.readers.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 G = "m1/grants.sql"

@@ -1,8 +1,16 @@
 from pathlib import Path
 
-from olclint.build import build_cluster
-from olclint.graph import DATABASE, build_graph, reaches, server_id, to_dot, to_json, to_mermaid
-from olclint.workspace import Workspace
+from olclint.model.build import build_cluster
+from olclint.model.graph import (
+    DATABASE,
+    build_graph,
+    reaches,
+    server_id,
+    to_dot,
+    to_json,
+    to_mermaid,
+)
+from olclint.readers.workspace import Workspace
 
 CLUSTER = """\
 version: 1

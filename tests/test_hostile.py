@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from olclint.cli import main
+from olclint.cli.main import main
 
 CLUSTER = """\
 version: 1
@@ -154,7 +154,7 @@ def test_cluster_file_over_the_size_limit(repo: Path, capsys) -> None:
 
 
 def test_20_mb_option_line_is_over_the_default_limit(repo: Path, capsys) -> None:
-    from olclint.workspace import DEFAULT_MAX_FILE_BYTES
+    from olclint.readers.workspace import DEFAULT_MAX_FILE_BYTES
 
     assert DEFAULT_MAX_FILE_BYTES == 8 * 1024 * 1024
     with open(repo / "c/m/my.ini", "wb") as handle:
@@ -440,7 +440,7 @@ def test_dotdot_include_out_of_the_root(repo: Path, tmp_path: Path, capsys) -> N
 def test_file_that_disappears_before_it_is_read(
     repo: Path, capsys, monkeypatch, target: str, where: tuple[str, int]
 ) -> None:
-    from olclint import workspace
+    from olclint.readers import workspace as workspace
 
     real = workspace.Workspace.read_bytes
 
@@ -507,7 +507,7 @@ def test_folder_in_place_of_files(repo: Path, capsys) -> None:
 
 
 def test_unlistable_includedir(repo: Path, capsys, monkeypatch) -> None:
-    from olclint import optionfile
+    from olclint.readers import optionfile as optionfile
 
     (repo / "c/m/d").mkdir()
     (repo / "c/m/my.ini").write_text("[mysqld]\n!includedir d\n")
@@ -588,7 +588,7 @@ def test_missing_root_exits_2(repo: Path, capsys) -> None:
 def test_one_broken_cluster_never_hides_the_others(
     tmp_path: Path, capsys, monkeypatch, fmt
 ) -> None:
-    from olclint import build
+    from olclint.model import build as build
 
     root = tmp_path / "repo"
     (root / ".git").mkdir(parents=True)

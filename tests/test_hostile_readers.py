@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from olclint.findings import Location
-from olclint.prefs import parse_prefs_text, read_prefs
-from olclint.workspace import Workspace
-from olclint.yamlpos import MAX_DEPTH, MAX_NODES, load_yaml
+from olclint.core.findings import Location
+from olclint.readers.prefs import parse_prefs_text, read_prefs
+from olclint.readers.workspace import Workspace
+from olclint.readers.yamlpos import MAX_DEPTH, MAX_NODES, load_yaml
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ from olclint.yamlpos import MAX_DEPTH, MAX_NODES, load_yaml
 def test_deep_yaml_is_refused_before_it_is_composed(text: str, column: int) -> None:
     # in a subprocess: libyaml's recursive composer used to overflow the C stack here
     code = (
-        "import sys; from olclint.yamlpos import load_yaml; "
+        "import sys; from olclint.readers.yamlpos import load_yaml; "
         "doc, f = load_yaml(sys.stdin.read(), 'c.yaml'); "
         "print(doc is None, f[0].location.line, f[0].location.column, f[0].message)"
     )

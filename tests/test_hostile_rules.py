@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from olclint.cli import main
-from olclint.optionfile import read_option_file
-from olclint.workspace import Workspace
+from olclint.cli.main import main
+from olclint.readers.optionfile import read_option_file
+from olclint.readers.workspace import Workspace
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "hostile" / "olc502"
 

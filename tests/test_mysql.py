@@ -1,4 +1,4 @@
-"""Effective server options (olclint.mysql): unit tests and the mariadbd oracle."""
+"""Effective server options (olclint.domain.mysql): unit tests and the mariadbd oracle."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from oracles import require
 
-from olclint.mysql import (
+from olclint.domain.mysql import (
     effective_options,
     parse_bind_address,
     parse_number,
     resolve_name,
     server_groups,
 )
-from olclint.optionfile import parse_option_text, read_option_file
-from olclint.workspace import Workspace
+from olclint.readers.optionfile import parse_option_text, read_option_file
+from olclint.readers.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mysqld"
 OPTION_FILES = sorted(FIXTURES.glob("*.cnf"))

@@ -13,16 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from olclint.findings import Level, Location
-from olclint.optionfile import (
+from olclint.core.findings import Level, Location
+from olclint.core.secrets import REDACTED
+from olclint.readers.optionfile import (
     GroupHeader,
     Option,
     OptionFile,
     parse_option_text,
     read_option_file,
 )
-from olclint.secrets import REDACTED
-from olclint.workspace import Workspace
+from olclint.readers.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "optionfiles"
 

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from olclint.optionfile import OptionFile, decode, read_option_file
-from olclint.secrets import REDACTED, is_secret_name
-from olclint.workspace import Workspace
+from olclint.core.secrets import REDACTED, is_secret_name
+from olclint.readers.optionfile import OptionFile, decode, read_option_file
+from olclint.readers.workspace import Workspace
 from tests.oracles import require
 
 FIXTURES = Path(__file__).parent / "fixtures" / "optionfiles"

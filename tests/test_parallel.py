@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import GOOD  # the same small valid cluster
 
-from olclint import parallel
-from olclint.findings import Finding, Level, Location
-from olclint.parallel import MIN_PARALLEL, check_clusters, is_failure, resolve_rules
-from olclint.rule import Rule
+from olclint.core.findings import Finding, Level, Location
+from olclint.engine import parallel as parallel
+from olclint.engine.parallel import MIN_PARALLEL, check_clusters, is_failure, resolve_rules
+from olclint.engine.rule import Rule
 from olclint.rules import all_rules
 
 TODAY = dt.date(2026, 1, 15)

@@ -10,23 +10,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from olclint.cron import parse_cron
-from olclint.findings import Level, Location
-from olclint.prefs import (
+from olclint.core.findings import Level, Location
+from olclint.core.secrets import REDACTED
+from olclint.domain.connect import (
     SETTINGS,
     HostPort,
     JdbcUrl,
-    PrefsFile,
-    Property,
     Setting,
     parse_host_port,
     parse_jdbc_url,
-    parse_prefs_text,
-    read_prefs,
     resolve_settings,
 )
-from olclint.secrets import REDACTED
-from olclint.workspace import Workspace
+from olclint.domain.quartz import parse_cron
+from olclint.readers.prefs import PrefsFile, Property, parse_prefs_text, read_prefs
+from olclint.readers.workspace import Workspace
 from tests.oracles import require
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_report_sample import empty_report, sample_report
 
-from olclint.findings import Finding, Level, Location, Related
-from olclint.report import Notification, render
+from olclint.core.findings import Finding, Level, Location, Notification, Related
+from olclint.report import render
 from olclint.report.github import escape_data, escape_property
 
 EXPECTED = """\

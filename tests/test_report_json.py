@@ -6,7 +6,7 @@ import json
 
 from test_report_sample import F_BIND, F_CLEANUP, F_CLUSTER, F_ORPHAN, empty_report, sample_report
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 from olclint.report import render
 
 

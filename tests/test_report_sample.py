@@ -7,16 +7,9 @@ import sys
 
 import pytest
 
-from olclint.findings import Finding, Fix, Level, Location, Related
-from olclint.report import (
-    Notification,
-    Report,
-    counts,
-    gate_failed,
-    render,
-    sorted_findings,
-)
-from olclint.rule import Rule
+from olclint.core.findings import Finding, Fix, Level, Location, Notification, Related
+from olclint.engine.rule import Rule
+from olclint.report import Report, counts, gate_failed, render, sorted_findings
 
 MYCNF = "clusters/prod/db/my.cnf"
 YAML = "clusters/prod/cluster.yaml"

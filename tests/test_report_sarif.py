@@ -19,7 +19,7 @@ from test_report_sample import (
     sample_report,
 )
 
-from olclint.findings import Finding, Fix, Level, Location
+from olclint.core.findings import Finding, Fix, Level, Location
 from olclint.report import render
 from olclint.report.sarif import artifact_uri, root_uri
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_report_sample import empty_report
 
-from olclint.findings import Finding, Fix, Level, Location, Related
-from olclint.report import FORMATS, Notification, render
+from olclint.core.findings import Finding, Fix, Level, Location, Notification, Related
+from olclint.report import FORMATS, render
 
 PATHS = ("a/cluster.yaml", "a/db/my.cnf", "a/ext01.prefs")
 LINES = 6

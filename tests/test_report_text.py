@@ -6,8 +6,8 @@ import re
 
 from test_report_sample import MYCNF, SOURCES, empty_report, sample_report
 
-from olclint.findings import Finding, Level, Location
-from olclint.report import Notification, render
+from olclint.core.findings import Finding, Level, Location, Notification
+from olclint.report import render
 
 EXPECTED = """\
 OLC001 error: The cluster has no master. (cluster prod)

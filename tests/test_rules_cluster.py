@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from olclint.cli import main
+from olclint.cli.main import main
 from olclint.rules import find_rule
 
 ML = 'master.location: "10.0.0.1:9340"'

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from olclint.cron import parse_cron
-from olclint.schedule import (
+from olclint.domain.quartz import parse_cron
+from olclint.domain.schedule import (
     NodeSchedule,
     busy_intervals,
     first_common_busy,

@@ -1,6 +1,6 @@
 import pytest
 
-from olclint.secrets import REDACTED, is_secret_name, redact_line, redact_text
+from olclint.core.secrets import REDACTED, is_secret_name, redact_line, redact_text
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from olclint.cli import main
-from olclint.optionfile import parse_option_text
-from olclint.secrets import REDACTED, redact_line, redact_text
+from olclint.cli.main import main
+from olclint.core.secrets import REDACTED, redact_line, redact_text
+from olclint.readers.optionfile import parse_option_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRETS = FIXTURES / "hostile" / "secrets"

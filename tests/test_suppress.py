@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_config import CLUSTER, CLUSTER_DIR, ONLY_INPUT_RULES, example, findings, make_repo, run
 
-from olclint.suppress import GRANTS, OPTION, PREFS, YAML, InlineSuppression, scan
+from olclint.filter.suppress import GRANTS, OPTION, PREFS, YAML, InlineSuppression, scan
 
 BASE = CLUSTER_DIR
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from olclint.findings import Location
-from olclint.workspace import Workspace, find_root, is_absolute_ref
+from olclint.core.findings import Location
+from olclint.readers.workspace import Workspace, find_root, is_absolute_ref
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-from olclint.findings import Location
-from olclint.yamlpos import MAX_NODES, load_yaml
+from olclint.core.findings import Location
+from olclint.readers.yamlpos import MAX_NODES, load_yaml
 
 
 def test_keys_and_values_keep_their_positions():

@@ -15,24 +15,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from olclint.findings import Finding, Level
-from olclint.rule import Rule
+from olclint.core.findings import Finding, Level, Notification
+from olclint.engine.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
-
-
-@dataclass(frozen=True)
-class Notification:
-    """A problem of olclint itself: a rule raised, a configuration problem, a crash.
-
-    `exception` is the exception type name only, never a traceback or its values, which
-    may hold secrets read from a file.
-    """
-
-    message: str
-    level: Level = Level.ERROR
-    rule: str | None = None
-    exception: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ Nothing is printed when there is nothing to say.
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level
-from olclint.report import Notification, Report, rules_by_id, sorted_findings, visible
+from olclint.core.findings import Finding, Level, Notification
+from olclint.report import Report, rules_by_id, sorted_findings, visible
 
 COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}
 

@@ -40,8 +40,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from olclint.findings import Finding, Location
-from olclint.report import Notification, Report, counts, gate_failed, rules_by_id, sorted_findings
+from olclint.core.findings import Finding, Location, Notification
+from olclint.report import Report, counts, gate_failed, rules_by_id, sorted_findings
 
 VERSION = 1
 

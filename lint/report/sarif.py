@@ -32,14 +32,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from olclint.findings import Finding, Location
-from olclint.report import (
-    Notification,
-    Report,
-    default_level,
-    sorted_findings,
-)
-from olclint.rule import Rule
+from olclint.core.findings import Finding, Location, Notification
+from olclint.engine.rule import Rule
+from olclint.report import Report, default_level, sorted_findings
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/olclint/olclint"

@@ -20,8 +20,8 @@ cannot drive the terminal. Colours only when asked (the CLI decides).
 
 from __future__ import annotations
 
-from olclint.findings import Finding, Level, Location
-from olclint.report import Notification, Report, counts, sorted_findings, visible
+from olclint.core.findings import Finding, Level, Location, Notification
+from olclint.report import Report, counts, sorted_findings, visible
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"

@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from olclint.findings import Finding, Level, Location, Related, diag
-from olclint.secrets import REDACTED, redact_text
+from olclint.core.findings import Finding, Level, Location, Related, diag
+from olclint.core.secrets import REDACTED, redact_text
 
 if TYPE_CHECKING:
-    from olclint.workspace import Workspace
+    from olclint.readers.workspace import Workspace
 
 INPUT_VALUE = "OLC005"
 ALL = "ALL PRIVILEGES"

@@ -1,6 +1,6 @@
 """The cluster model: frozen dataclasses, every value with the Location it was read at.
 
-Built once by `olclint.build` from the cluster file and the files it references; rules
+Built once by `olclint.model.build` from the cluster file and the files it references; rules
 read it and never go back to the files.
 """
 
@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from olclint.findings import Finding, Location
+from olclint.core.findings import Finding, Location
 
 if TYPE_CHECKING:
-    from olclint.grants import Grants
-    from olclint.optionfile import OptionFile
-    from olclint.prefs import PrefsFile, Setting
+    from olclint.domain.connect import Setting
+    from olclint.readers.grants import Grants
+    from olclint.readers.optionfile import OptionFile
+    from olclint.readers.prefs import PrefsFile
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -30,8 +30,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from olclint.config import Suppression
-from olclint.findings import Finding, Level, Location, Related
+from olclint.core.findings import Finding, Level, Location, Related
+from olclint.filter.config import Suppression
 
 UNUSED = "OLC007"
 

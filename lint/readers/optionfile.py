@@ -44,9 +44,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from olclint.findings import Finding, Level, Location, diag
-from olclint.secrets import REDACTED, is_secret_name, redact_text
-from olclint.workspace import Workspace, is_absolute_ref
+from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.readers.workspace import Workspace, is_absolute_ref
 
 ERROR = "OLC003"  # OptionFileError
 IGNORED = "OLC004"  # OptionFileLineIgnored

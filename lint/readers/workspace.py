@@ -13,8 +13,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from olclint.findings import Finding, Level, Location, diag
-from olclint.secrets import redact_line, redact_text
+from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.secrets import redact_line, redact_text
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

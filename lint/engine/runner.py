@@ -7,10 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from olclint.findings import Finding
-from olclint.model import Cluster
-from olclint.report import Notification
-from olclint.rule import Rule
+from olclint.core.findings import Finding, Notification
+from olclint.engine.rule import Rule
+from olclint.model.cluster import Cluster
 
 INPUT_RULE_PREFIX = "OLC00"
 
@@ -36,7 +35,7 @@ def run_rules(
     graph = None
     if cluster.usable:
         try:
-            from olclint.graph import build_graph
+            from olclint.model.graph import build_graph
 
             graph = build_graph(cluster)
             graph.graph["today"] = today or dt.date.today()

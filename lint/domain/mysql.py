@@ -35,12 +35,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from olclint.model import DEFAULT_DB_PORT, IPAddress
+from olclint.model.cluster import DEFAULT_DB_PORT, IPAddress
 
 if TYPE_CHECKING:
-    from olclint.findings import Location
-    from olclint.model import Cluster, Node
-    from olclint.optionfile import Option, OptionFile
+    from olclint.core.findings import Location
+    from olclint.model.cluster import Cluster, Node
+    from olclint.readers.optionfile import Option, OptionFile
 
 MYSQL = "mysql"
 MARIADB = "mariadb"

@@ -28,12 +28,11 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from olclint.findings import Location
-from olclint.model import Cluster
-from olclint.report import Notification
-from olclint.rule import Rule
-from olclint.runner import ClusterResult
-from olclint.workspace import DEFAULT_MAX_FILE_BYTES, Workspace
+from olclint.core.findings import Location, Notification
+from olclint.engine.rule import Rule
+from olclint.engine.runner import ClusterResult
+from olclint.model.cluster import Cluster
+from olclint.readers.workspace import DEFAULT_MAX_FILE_BYTES, Workspace
 
 MIN_PARALLEL = 8  # fewer clusters than this: a pool costs more than it saves
 CHUNKS_PER_JOB = 4  # chunks per worker: small enough to balance, big enough to batch
@@ -106,8 +105,8 @@ def check_one(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Outcome:
     """Build one cluster and run the rules on it; an exception becomes a notification."""
-    from olclint.build import build_cluster
-    from olclint.runner import run_rules
+    from olclint.engine.runner import run_rules
+    from olclint.model.build import build_cluster
 
     ws = Workspace(root, max_file_bytes=max_file_bytes)
     try:

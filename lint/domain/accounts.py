@@ -33,11 +33,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from olclint.grants import like_match
-from olclint.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
+from olclint.domain.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
+from olclint.readers.grants import like_match
 
 if TYPE_CHECKING:
-    from olclint.findings import Location
+    from olclint.core.findings import Location
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -1,8 +1,8 @@
 """`olclint check`: discover, read, build, run the rules, filter, report, exit code.
 
 The filter stage, in order: `--select`/`--ignore` (the rules that run), `[severity]`
-overrides, inline suppressions, `[[suppress]]` entries (`olclint.suppress`), OLC007 notes
-for inline suppressions that suppressed nothing, then the baseline (`olclint.baseline`).
+overrides, inline suppressions, `[[suppress]]` entries (`olclint.filter.suppress`), OLC007 notes
+for inline suppressions that suppressed nothing, then the baseline (`olclint.filter.baseline`).
 
 What each format shows:
 
@@ -27,12 +27,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from olclint import __version__
-from olclint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, parse_today
-from olclint.config import Config, ConfigError, Suppression
-from olclint.findings import Finding, Level, Location
-from olclint.report import Notification, Report, render
-from olclint.rule import Rule
-from olclint.runner import INPUT_RULE_PREFIX
+from olclint.cli.main import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, parse_today
+from olclint.core.findings import Finding, Level, Location, Notification
+from olclint.engine.rule import Rule
+from olclint.engine.runner import INPUT_RULE_PREFIX
+from olclint.filter.config import Config, ConfigError, Suppression
+from olclint.report import Report, render
 
 
 @dataclass
@@ -73,8 +73,8 @@ def _shown(path: Path, root: Path) -> str:
 
 def load_run_config(args: argparse.Namespace, root: Path, rules: tuple[Rule, ...]) -> Config:
     """The configuration file of the run (`--config`, `.olclint.toml`, `[tool.olclint]`)."""
-    from olclint.config import find_config, load_config
-    from olclint.prefs import SETTINGS
+    from olclint.domain.connect import SETTINGS
+    from olclint.filter.config import find_config, load_config
 
     path, table = find_config(root, args.config)
     if path is None:
@@ -90,7 +90,7 @@ def _discover(paths: list[str], root: Path) -> tuple[list[Path], list[Notificati
     """Cluster files of the paths. A file outside every cluster folder is skipped with a
     note (the pre-commit hook passes any changed file); a missing path, or a folder with no
     cluster, is a usage error."""
-    from olclint.discover import discover
+    from olclint.readers.discover import discover
 
     clusters: dict[str, Path] = {}
     notes: list[Notification] = []
@@ -122,7 +122,7 @@ class _Files:
         self.ran.setdefault(path, set()).update(ran)
 
     def add_cluster(self, cluster, ran: set[str]) -> None:
-        from olclint import suppress
+        from olclint.filter import suppress as suppress
 
         self.add(cluster.path, suppress.YAML, cluster.name, ran)
         db = cluster.database
@@ -165,11 +165,11 @@ def _describe(finding: Finding) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from olclint import baseline as baselines
-    from olclint import suppress
-    from olclint.parallel import check_clusters, is_failure
+    from olclint.engine.parallel import check_clusters, is_failure
+    from olclint.filter import baseline as baselines
+    from olclint.filter import suppress as suppress
+    from olclint.readers.workspace import Workspace, find_root
     from olclint.rules import all_rules, find_rule
-    from olclint.workspace import Workspace, find_root
 
     start = _now()
     today = parse_today(args.today)

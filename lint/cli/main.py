@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         if args.command == "check":
-            from olclint.check import run_check
+            from olclint.cli.check import run_check
 
             return run_check(args)
         if args.command == "rules":
@@ -152,10 +152,10 @@ def _explain(key: str) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from olclint import graph as graphs
-    from olclint.build import build_cluster
-    from olclint.discover import discover
-    from olclint.workspace import Workspace, find_root
+    from olclint.model import graph as graphs
+    from olclint.model.build import build_cluster
+    from olclint.readers.discover import discover
+    from olclint.readers.workspace import Workspace, find_root
 
     path = Path(args.path)
     root = Path(args.root) if args.root else find_root(path.resolve())

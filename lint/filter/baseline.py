@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 
 VERSION = 1
 

@@ -7,8 +7,8 @@ import json
 from importlib import resources
 from typing import Any
 
-from olclint.findings import Finding, Level, diag
-from olclint.yamlpos import YamlDoc
+from olclint.core.findings import Finding, Level, diag
+from olclint.readers.yamlpos import YamlDoc
 
 INVALID = "OLC001"
 

@@ -110,3 +110,17 @@ def diag(
 ) -> Finding:
     """A reader diagnostic (OLC00x); the cluster and node are filled in by the builder."""
     return Finding(rule, level, message, location, related=related, subject=subject)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A problem of olclint itself: a rule raised, a configuration problem, a crash.
+
+    `exception` is the exception type name only, never a traceback or its values, which
+    may hold secrets read from a file.
+    """
+
+    message: str
+    level: Level = Level.ERROR
+    rule: str | None = None
+    exception: str | None = None

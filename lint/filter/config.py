@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from olclint.findings import Level
-from olclint.rule import Rule
-from olclint.workspace import DEFAULT_MAX_FILE_BYTES
+from olclint.core.findings import Level
+from olclint.engine.rule import Rule
+from olclint.readers.workspace import DEFAULT_MAX_FILE_BYTES
 
 CONFIG_FILE = ".olclint.toml"
 PYPROJECT = "pyproject.toml"

@@ -11,7 +11,7 @@ Nothing here enumerates seconds of calendar time:
   run per day, not 86,400 fire times;
 - for each firing day, each run becomes one busy interval in UTC seconds (a day with a
   daylight-saving transition is split at the transition: wall times that do not exist do
-  not fire, a repeated wall time fires once, at its first occurrence, as `olclint.cron`
+  not fire, a repeated wall time fires once, at its first occurrence, as `olclint.domain.quartz`
   documents);
 - each server's intervals are merged, and the servers' interval lists are intersected one
   after the other, stopping as soon as the intersection is empty.
@@ -28,7 +28,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from olclint.cron import CronExpr
+from olclint.domain.quartz import CronExpr
 
 UTC = dt.timezone.utc
 _DAY = 86400

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from olclint.findings import Finding, Level
+from olclint.core.findings import Finding, Level
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from olclint.model import Cluster
+    from olclint.model.cluster import Cluster
 
 CheckFn = Callable[["Cluster", "nx.MultiDiGraph"], Iterable[Finding]]
 

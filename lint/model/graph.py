@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from olclint.model import DEFAULT_MASTER_PORT, Cluster, IPAddress
+from olclint.model.cluster import DEFAULT_MASTER_PORT, Cluster, IPAddress
 
 DATABASE = "database"
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from olclint.findings import Finding, Level, Location, diag
-from olclint.model import (
+from olclint.core.findings import Finding, Level, Location, diag
+from olclint.model.cluster import (
     DEFAULT_DB_PORT,
     DEFAULT_SCHEMA,
     DEFAULT_USER,
@@ -28,8 +28,8 @@ from olclint.model import (
     Route,
     version_tuple,
 )
-from olclint.workspace import Workspace
-from olclint.yamlpos import YamlDoc, load_yaml
+from olclint.readers.workspace import Workspace
+from olclint.readers.yamlpos import YamlDoc, load_yaml
 
 INVALID = "OLC001"
 MARIADB_FROM = (2022, 1)
@@ -83,7 +83,7 @@ def build_cluster(
     if not isinstance(doc.data, dict):
         msg = "cluster file must be a mapping with version, name, database and nodes"
         return _broken(fallback_name, rel, ws.rel(folder), top, [*findings, _err(msg, top)])
-    from olclint.schema import validate
+    from olclint.model.schema import validate
 
     findings += validate(doc)
     name = doc.data.get("name") if isinstance(doc.data.get("name"), str) else fallback_name
@@ -118,7 +118,7 @@ class _Builder:
         return self.doc.where(path)
 
     def build(self) -> Cluster:
-        from olclint.prefs import SETTINGS
+        from olclint.domain.connect import SETTINGS
 
         data = self.data
         name = data["name"]
@@ -250,7 +250,7 @@ class _Builder:
         )
 
     def _prefs(self, raw: dict[str, Any], path: tuple, name: str) -> tuple:
-        from olclint.prefs import read_prefs
+        from olclint.readers.prefs import read_prefs
 
         spec = raw.get("preferences")
         if spec is None:
@@ -308,7 +308,7 @@ class _Builder:
         name: str,
         table: Mapping[str, str],
     ) -> dict[str, Any]:
-        from olclint.prefs import resolve_settings
+        from olclint.domain.connect import resolve_settings
 
         inline = {
             setting: (value, self.loc(*path, "settings", setting))
@@ -373,7 +373,7 @@ class _Builder:
         )
 
     def _option_file(self, raw: dict[str, Any], path: tuple, node: str | None) -> Any:
-        from olclint.optionfile import read_option_file
+        from olclint.readers.optionfile import read_option_file
 
         if "option_file" not in raw:
             return None
@@ -387,7 +387,7 @@ class _Builder:
         return result
 
     def _grants(self, raw: dict[str, Any], path: tuple, node: str | None) -> Any:
-        from olclint.grants import read_grants
+        from olclint.readers.grants import read_grants
 
         if "grants" not in raw:
             return None

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from olclint.findings import Finding, Level, Location, diag
+from olclint.core.findings import Finding, Level, Location, diag
 
 INVALID = "OLC001"
 MAX_NODES = 100_000

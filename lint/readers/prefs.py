@@ -1,0 +1,284 @@
+"""Connect preference files (`.prefs`) and the typed settings read from them.
+
+A `.prefs` file is a Java properties file, read the way `java.util.Properties.load` reads
+an `InputStream`:
+
+- the bytes are ISO-8859-1 (every byte is one character);
+- lines end at `\\r\\n`, `\\r` or `\\n`; leading spaces, tabs and form feeds are skipped;
+- a line whose first non-blank character is `#` or `!` is a comment (a comment never
+  continues onto the next line);
+- a line ending in an odd number of backslashes continues on the next line, whose leading
+  blanks are dropped; an empty continuation line ends the entry;
+- the key ends at the first unescaped `=`, `:`, space, tab or form feed; blanks around the
+  separator, and one `=` or `:` after blanks, are skipped; the rest is the value (trailing
+  blanks included);
+- `\\uXXXX`, `\\t`, `\\n`, `\\r`, `\\f` are escapes, and `\\x` is `x` for any other `x`.
+  A malformed `\\uXXXX` makes Java reject the whole file: olclint reports it (OLC005) and
+  skips that entry only, so later rules still see the rest.
+
+A key that appears twice keeps both entries, in order; `PrefsFile.get` gives the last one,
+as `Properties` does. Values of secret keys (`is_secret_name`) are never kept: they read
+`REDACTED` with `secret=True`; credentials inside URL values are redacted too.
+
+The settings that rules use (the table in the input contract) are resolved from the `.prefs`
+files of a node and the inline `settings:` of cluster.yaml by `resolve_settings`, which also
+types them. JDBC URLs and `host:port` values are parsed here and nowhere else
+(`parse_jdbc_url`, `parse_host_port`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+
+if TYPE_CHECKING:
+    from olclint.readers.workspace import Workspace
+
+INPUT_VALUE = "OLC005"
+
+_BLANK = " \t\f"
+_EOL = "\r\n"
+_SIMPLE_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
+_HEX = frozenset("0123456789abcdefABCDEF")
+_EOL_AT = re.compile(r"[\r\n]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Property:
+    """One `key=value` entry of a `.prefs` file."""
+
+    key: str
+    value: str  # REDACTED when the key is secret
+    location: Location  # the key (first line of a continued entry)
+    value_location: Location  # where the value starts; end_line/end_column when on one line
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class PrefsFile:
+    path: str
+    properties: tuple[Property, ...]
+    diagnostics: tuple[Finding, ...]
+
+    def get(self, key: str) -> Property | None:
+        """The last entry with this key (the one Java keeps), or None."""
+        for prop in reversed(self.properties):
+            if prop.key == key:
+                return prop
+        return None
+
+
+class _Positions:
+    """Offsets of a text to 1-based (line, column), lines ending at \\r\\n, \\r or \\n."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, list[str], list[int]]]:
+    """Java's LineReader: each logical line as its start, its characters and their offsets."""
+    i, n = 0, len(text)
+    while True:
+        while i < n and (text[i] in _BLANK or text[i] in _EOL):
+            i += 1
+        if i >= n:
+            return
+        if text[i] in "#!":
+            eol = _EOL_AT.search(text, i)
+            i = eol.start() if eol else n
+            continue
+        start = i
+        chars: list[str] = []
+        offsets: list[int] = []
+        continued = False
+        emit = True
+        while True:
+            segment_start = len(chars)
+            eol = _EOL_AT.search(text, i)
+            j = eol.start() if eol else n
+            chars.extend(text[i:j])
+            offsets.extend(range(i, j))
+            if continued and j == i:  # an empty continuation line ends the entry
+                emit = bool(chars)
+                break
+            run = 0
+            k = len(chars) - 1
+            while k >= segment_start and chars[k] == "\\":
+                run += 1
+                k -= 1
+            if run % 2 == 0:
+                break
+            chars.pop()
+            offsets.pop()
+            if j + 1 >= n:  # end of file, or the line end is the file's last character
+                j = n
+                break
+            j += 2 if text[j] == "\r" and text[j + 1] == "\n" else 1
+            while j < n and text[j] in _BLANK:
+                j += 1
+            i = j
+            continued = True
+        i = j
+        if emit:
+            yield start, chars, offsets
+
+
+def _split_entry(chars: list[str]) -> tuple[int, int]:
+    """Java's key/value split: (key length, value start)."""
+    limit = len(chars)
+    key_len = 0
+    value_start = limit
+    has_sep = False
+    backslash = False
+    while key_len < limit:
+        c = chars[key_len]
+        if c in "=:" and not backslash:
+            value_start = key_len + 1
+            has_sep = True
+            break
+        if c in _BLANK and not backslash:
+            value_start = key_len + 1
+            break
+        backslash = (not backslash) if c == "\\" else False
+        key_len += 1
+    while value_start < limit:
+        c = chars[value_start]
+        if c not in _BLANK:
+            if not has_sep and c in "=:":
+                has_sep = True
+            else:
+                break
+        value_start += 1
+    return key_len, value_start
+
+
+def _convert(chars: list[str]) -> tuple[str, int | None]:
+    """Java's loadConvert: the unescaped text, and the index of a malformed \\u if any."""
+    if "\\" not in chars:  # nothing to unescape (most entries)
+        text = "".join(chars)
+        if _SURROGATE.search(text):
+            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        return text, None
+    out: list[str] = []
+    i, n = 0, len(chars)
+    while i < n:
+        c = chars[i]
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        if i + 1 >= n:  # cannot happen after the line reader; drop a dangling backslash
+            break
+        e = chars[i + 1]
+        if e == "u":
+            digits = chars[i + 2 : i + 6]
+            if len(digits) < 4 or any(d not in _HEX for d in digits):
+                return "".join(out), i
+            out.append(chr(int("".join(digits), 16)))
+            i += 6
+            continue
+        out.append(_SIMPLE_ESCAPES.get(e, e))
+        i += 2
+    text = "".join(out)
+    if _SURROGATE.search(text):  # \uD83D\uDE00: one UTF-16 pair
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return text, None
+
+
+def looks_like_url(value: str) -> bool:
+    return "://" in value or value.lower().startswith("jdbc:")
+
+
+def parse_prefs_text(text: str, rel: str) -> PrefsFile:
+    """Read the properties of an already decoded `.prefs` text; never raises."""
+    pos = _Positions(text)
+    props: list[Property] = []
+    problems: list[Finding] = []
+    for start, chars, offsets in _logical_lines(text):
+        end = offsets[-1] + 1 if offsets else start
+        key_len, value_start = _split_entry(chars)
+        line, column = pos.at(offsets[0] if offsets else start)
+        location = Location(rel, line, column)
+        key, bad_key = _convert(chars[:key_len])
+        raw_value = chars[value_start:]
+        value, bad_value = _convert(raw_value)
+        if bad_key is not None or bad_value is not None:
+            index = bad_key if bad_key is not None else value_start + (bad_value or 0)
+            bad_line, bad_column = pos.at(offsets[index])
+            where = "key" if bad_key is not None else f"value of '{key}'"
+            msg = (
+                f"malformed \\uXXXX escape in the {where}: it needs four hex digits; "
+                "Java's Properties.load rejects a file holding it (entry skipped)"
+            )
+            problems.append(
+                diag(
+                    INPUT_VALUE,
+                    Level.ERROR,
+                    msg,
+                    Location(rel, bad_line, bad_column),
+                    subject=key if bad_key is None else "",
+                )
+            )
+            continue
+        if value_start < len(chars):
+            v_line, v_column = pos.at(offsets[value_start])
+            e_line, e_column = pos.at(end)
+            if e_line == v_line:
+                value_location = Location(rel, v_line, v_column, v_line, e_column)
+            else:
+                value_location = Location(rel, v_line, v_column)
+        else:
+            v_line, v_column = pos.at(end)
+            value_location = Location(rel, v_line, v_column, v_line, v_column)
+        secret = is_secret_name(key)
+        if secret:
+            value = REDACTED
+        elif looks_like_url(value):
+            value = redact_text(value)
+        props.append(Property(key, value, location, value_location, secret))
+    return PrefsFile(rel, tuple(props), tuple(problems))
+
+
+def read_prefs(ws: Workspace, path: Path, where: Location | None = None) -> PrefsFile:
+    """Read one `.prefs` file through the workspace (ISO-8859-1, as Java does)."""
+    rel = ws.rel(path)
+    data, problems = ws.read_bytes(path, where, "preference file")
+    if data is None:
+        return PrefsFile(rel, (), tuple(problems))
+    text = data.decode("latin-1")
+    ws.remember(rel, text)
+    parsed = parse_prefs_text(text, rel)
+    problem = _encoding_problem(data)
+    if problem is not None:
+        msg = f"'{rel}' {problem}; save it as ISO-8859-1 or ASCII"
+        problems = [*problems, diag(INPUT_VALUE, Level.ERROR, msg, Location(rel, 1, 1))]
+    return replace(parsed, diagnostics=tuple(problems) + parsed.diagnostics)
+
+
+def _encoding_problem(data: bytes) -> str | None:
+    """What an editor's encoding does to a file that Java reads as ISO-8859-1, if anything."""
+    utf16 = "Java reads .prefs files as ISO-8859-1, so no key in it can be read"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return f"is UTF-16 text (it starts with a UTF-16 byte order mark): {utf16}"
+    head = data[:4096]
+    if len(head) >= 4 and head.count(0) * 4 >= len(head):
+        return f"is UTF-16 text (every other byte is NUL): {utf16}"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return (
+            "starts with a UTF-8 byte order mark: Java reads it as ISO-8859-1 text, "
+            "so the mark becomes part of the first key"
+        )
+    return None
