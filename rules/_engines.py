@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Fix, Level, Related
-from olclint.model.cluster import Cluster, Node
+from olclint.engine.rule import Context
+from olclint.model.cluster import Node
 from olclint.rules._settings import setting_int, undecided
 
 
-def engine_findings(cluster: Cluster, rule: str, family: str, label: str) -> Iterator[Finding]:
+def engine_findings(ctx: Context, family: str, label: str) -> Iterator[Finding]:
     """OLC201/OLC202: the master's `<family>.expected_remote_engines` against the sum of
     the extensions' `<family>.local_engines`."""
+    cluster = ctx.cluster
     master = cluster.master
     if master is None:
         return
@@ -27,12 +29,12 @@ def engine_findings(cluster: Cluster, rule: str, family: str, label: str) -> Ite
     expected, why = setting_int(master, expected_name)
     notes: list[Finding] = []
     if expected is None:
-        notes.append(undecided(rule, master, expected_name, why, what))
+        notes.append(undecided(ctx, master, expected_name, why, what))
     launched: list[tuple[Node, int]] = []
     for ext in cluster.extensions:
         count, why = setting_int(ext, local_name)
         if count is None:
-            notes.append(undecided(rule, ext, local_name, why, what))
+            notes.append(undecided(ctx, ext, local_name, why, what))
         else:
             launched.append((ext, count))
     if notes:
@@ -69,11 +71,10 @@ def engine_findings(cluster: Cluster, rule: str, family: str, label: str) -> Ite
             setting.value_location,
             str(total),
         )
-    yield Finding(
-        rule,
-        level,
+    yield ctx.finding(
         message,
         setting.location,
+        level=level,
         related=related,
         fix=fix,
         node=master.name,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding
-from olclint.model.cluster import Cluster
+from olclint.engine.rule import Context
 
 
-def reader_findings(cluster: Cluster, rule_id: str) -> Iterator[Finding]:
-    """The diagnostics the readers gave for `rule_id`, as they are."""
-    return (f for f in cluster.diagnostics if f.rule == rule_id)
+def reader_findings(ctx: Context) -> Iterator[Finding]:
+    """The diagnostics the readers gave for this rule, as they are."""
+    return (f for f in ctx.cluster.diagnostics if f.rule == ctx.rule_id)

@@ -4,6 +4,7 @@ decide" note that a rule gives instead of guessing when a setting it needs is mi
 from __future__ import annotations
 
 from olclint.core.findings import Finding, Level
+from olclint.engine.rule import Context
 from olclint.model.cluster import Cluster, Node
 
 CLEANUP_SETTINGS = (
@@ -35,13 +36,12 @@ def setting_bool(node: Node, name: str) -> tuple[bool | None, str]:
     return _typed(node, name, bool)  # type: ignore[return-value]
 
 
-def undecided(rule: str, node: Node, name: str, why: str, what: str) -> Finding:
+def undecided(ctx: Context, node: Node, name: str, why: str, what: str) -> Finding:
     """The note a rule gives when a setting it needs is missing on a server."""
-    return Finding(
-        rule,
-        Level.NOTE,
+    return ctx.finding(
         f"could not check {what}: {name} {why} on {node.name}",
         node.location,
+        level=Level.NOTE,
         node=node.name,
         subject=f"{name}@{node.name}",
     )
@@ -52,15 +52,15 @@ def cleanup_described(cluster: Cluster) -> bool:
     return any(n.setting(name) is not None for n in cluster.nodes for name in CLEANUP_SETTINGS)
 
 
-def cleanup_enabled(cluster: Cluster, rule: str, what: str) -> tuple[list[Node], list[Finding]]:
+def cleanup_enabled(ctx: Context, what: str) -> tuple[list[Node], list[Finding]]:
     """The servers whose clean-up service is enabled, and a note for each server where
     `cleanup.enabled` is missing or unreadable."""
     enabled_nodes: list[Node] = []
     notes: list[Finding] = []
-    for node in cluster.nodes:
+    for node in ctx.cluster.nodes:
         enabled, why = setting_bool(node, "cleanup.enabled")
         if enabled is None:
-            notes.append(undecided(rule, node, "cleanup.enabled", why, what))
+            notes.append(undecided(ctx, node, "cleanup.enabled", why, what))
         elif enabled:
             enabled_nodes.append(node)
     return enabled_nodes, notes

@@ -41,5 +41,5 @@ NAME = "InvalidClusterFile"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
-    return reader_findings(cluster, ID)
+def check(ctx):
+    return reader_findings(ctx)

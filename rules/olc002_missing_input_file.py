@@ -38,5 +38,5 @@ NAME = "MissingInputFile"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
-    return reader_findings(cluster, ID)
+def check(ctx):
+    return reader_findings(ctx)

@@ -35,5 +35,5 @@ NAME = "OptionFileError"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
-    return reader_findings(cluster, ID)
+def check(ctx):
+    return reader_findings(ctx)

@@ -35,5 +35,5 @@ NAME = "OptionFileLineIgnored"
 LEVEL = Level.WARNING
 
 
-def check(cluster, graph):
-    return reader_findings(cluster, ID)
+def check(ctx):
+    return reader_findings(ctx)

@@ -34,5 +34,5 @@ NAME = "InputValueError"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
-    return reader_findings(cluster, ID)
+def check(ctx):
+    return reader_findings(ctx)

@@ -33,5 +33,5 @@ NAME = "IncludeNotFollowed"
 LEVEL = Level.NOTE
 
 
-def check(cluster, graph):
-    return reader_findings(cluster, ID)
+def check(ctx):
+    return reader_findings(ctx)

@@ -46,6 +46,6 @@ NAME = "UnusedSuppression"
 LEVEL = Level.NOTE
 
 
-def check(cluster, graph):
+def check(ctx):
     """Nothing here: `olclint.filter.suppress` reports unused suppressions after all rules ran."""
     return ()

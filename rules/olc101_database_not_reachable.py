@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
-from olclint.domain.mysql import connection_target, database_options, short
+from olclint.domain.mysql import short
 from olclint.model.graph import DATABASE, reaches, server_id
 
 ID = "OLC101"
@@ -66,19 +66,18 @@ def _who(node, target) -> str:
     return f"{node.name} ({target.source})"
 
 
-def check(cluster, graph) -> Iterator[Finding]:
+def check(ctx) -> Iterator[Finding]:
+    cluster, facts = ctx.cluster, ctx.facts
     db = cluster.database
-    opts = database_options(cluster)
-    if db is None or opts is None:
+    if db is None or facts.database is None:
         return
+    opts = facts.database.options
     if not opts.starts:
         first = opts.problems[0]
         names = ", ".join(n.name for n in cluster.nodes)
         related = [Related(p.option.location, p.message) for p in opts.problems[1:]]
         related.append(Related(db.loc("option_file"), "the database server's option file"))
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"the database server does not start: {first.message.split('; the server')[0]}; "
             f"no Connect server ({names}) can connect",
             first.option.location,
@@ -87,7 +86,7 @@ def check(cluster, graph) -> Iterator[Finding]:
         )
         return
     for node in cluster.nodes:
-        target = connection_target(cluster, node)
+        target = facts.server(node).connection
         if target is None:
             continue
         url_related = (
@@ -98,9 +97,7 @@ def check(cluster, graph) -> Iterator[Finding]:
         if target.wrong_host:
             where = target.url_location or node.loc("address")
             db_host = cluster.database_node.name if cluster.database_node else "the database"
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{_who(node, target)} connects to {target.host}, which is not the database server "
                 f"({db_host})",
                 where,
@@ -111,9 +108,7 @@ def check(cluster, graph) -> Iterator[Finding]:
             continue
         if opts.skip_networking.value:
             option = opts.skip_networking.option
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{_who(node, target)} cannot connect to the database: skip-networking "
                 f"({short(option.location)}) turns TCP connections off",
                 option.location,
@@ -123,12 +118,11 @@ def check(cluster, graph) -> Iterator[Finding]:
             )
             continue
         if target.address is None:
-            yield Finding(
-                ID,
-                Level.NOTE,
+            yield ctx.finding(
                 f"{node.name}: database.url names host '{target.host}', which olclint cannot "
                 "resolve; give the database node a `hostname` or use its address",
                 target.url_location or node.loc("address"),
+                level=Level.NOTE,
                 node=node.name,
                 subject="database.url:host",
             )
@@ -140,9 +134,7 @@ def check(cluster, graph) -> Iterator[Finding]:
             extra = ""
             if target.address.version == 4 and listen.all_v6 and not listen.all_v4:
                 extra = " (on MariaDB '::' listens on IPv6 only)"
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{_who(node, target)} cannot connect to the database at {target.address}:"
                 f"{target.port}: bind-address={bind.value} ({short(bind.option.location)}) "
                 f"listens on {listen.describe()} only{extra}",
@@ -153,22 +145,19 @@ def check(cluster, graph) -> Iterator[Finding]:
             )
             continue
         if accepted is None:
-            yield Finding(
-                ID,
-                Level.NOTE,
+            yield ctx.finding(
                 f"{node.name}: bind-address={bind.value} names a host olclint cannot resolve; "
                 f"it cannot tell whether {target.address} is covered",
                 bind.option.location,
+                level=Level.NOTE,
                 node=node.name,
                 subject="bind-address:name",
             )
             continue
         if db.node == node.name:
             continue  # the database host connects to itself
-        if not reaches(graph, server_id(node.name), DATABASE, target.port):
-            yield Finding(
-                ID,
-                LEVEL,
+        if not reaches(ctx.graph, server_id(node.name), DATABASE, target.port):
+            yield ctx.finding(
                 f"{_who(node, target)} has no network route to the database on port {target.port}: "
                 "no declared route from its network allows that port",
                 node.loc("address"),

@@ -34,17 +34,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
-from olclint.domain.mysql import connection_target, database_options, short
+from olclint.domain.mysql import short
 
 ID = "OLC102"
 NAME = "DatabasePortMismatch"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph) -> Iterator[Finding]:
+def check(ctx) -> Iterator[Finding]:
+    cluster, facts = ctx.cluster, ctx.facts
     db = cluster.database
-    opts = database_options(cluster)
-    if db is None or opts is None or not opts.starts or opts.skip_networking.value:
+    if db is None or facts.database is None:
+        return
+    opts = facts.database.options
+    if not opts.starts or opts.skip_networking.value:
         return
     listening = opts.port.value
     port_option = opts.port.option
@@ -58,13 +61,11 @@ def check(cluster, graph) -> Iterator[Finding]:
     )
     from_yaml: list[str] = []
     for node in cluster.nodes:
-        target = connection_target(cluster, node)
+        target = facts.server(node).connection
         if target is None or target.wrong_host or target.port == listening:
             continue
         if target.port_from_url:
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{node.name} ({node.address}) connects to port {target.port} (database.url) "
                 f"but the database listens on {listen_where}",
                 target.url_location,
@@ -77,9 +78,7 @@ def check(cluster, graph) -> Iterator[Finding]:
     if from_yaml:
         yaml_port = Related(db.loc("port"), f"the Connect servers connect to port {db.port}")
         where = port_option.location if port_option else db.loc("port")
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"{', '.join(from_yaml)} connect{'s' if len(from_yaml) == 1 else ''} to port "
             f"{db.port} (database.port) but the "
             f"database listens on {listen_where}",

@@ -52,7 +52,8 @@ def _names_master(host: str, master) -> bool:
         return master.hostname is not None and host.lower() == master.hostname.lower()
 
 
-def check(cluster, graph) -> Iterator[Finding]:
+def check(ctx) -> Iterator[Finding]:
+    cluster = ctx.cluster
     master = cluster.master
     if master is None:
         return
@@ -62,7 +63,7 @@ def check(cluster, graph) -> Iterator[Finding]:
             if not node.prefs:
                 continue  # no .prefs collected for this server (inline values are partial)
             yield undecided(
-                ID, node, "master.location", "is not set", "whether it reaches the master"
+                ctx, node, "master.location", "is not set", "whether it reaches the master"
             )
             continue
         value = setting.value
@@ -73,9 +74,7 @@ def check(cluster, graph) -> Iterator[Finding]:
         master_at = Related(master.loc("address"), f"the master {master.name} is {master.address}")
         if not _names_master(value.host, master):
             known = str(master.address) + (f" or {master.hostname}" if master.hostname else "")
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{node.name} ({node.address}): master.location '{setting.raw}' does not name "
                 f"the master {master.name} ({known})",
                 where,
@@ -84,10 +83,8 @@ def check(cluster, graph) -> Iterator[Finding]:
                 subject="master.location",
             )
             continue
-        if not reaches(graph, server_id(node.name), server_id(master.name), port):
-            yield Finding(
-                ID,
-                LEVEL,
+        if not reaches(ctx.graph, server_id(node.name), server_id(master.name), port):
+            yield ctx.finding(
                 f"{node.name} ({node.address}) has no network route to the master "
                 f"{master.name} ({master.address}) on port {port}",
                 where,

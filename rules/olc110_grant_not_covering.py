@@ -48,41 +48,34 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
-from olclint.domain.accounts import Client, account_name, nearest_account, pick_account
-from olclint.domain.mysql import connection_target, database_options, short
+from olclint.domain.accounts import account_name
+from olclint.domain.mysql import short
 
 ID = "OLC110"
 NAME = "GrantNotCovering"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph) -> Iterator[Finding]:
-    db = cluster.database
-    opts = database_options(cluster)
-    if db is None or db.grants is None or opts is None:
+def check(ctx) -> Iterator[Finding]:
+    database = ctx.facts.database
+    if database is None or not database.grants_collected:
         return
-    accounts = db.grants.accounts
-    for node in cluster.nodes:
-        target = connection_target(cluster, node)
-        if target is None or target.wrong_host:
+    schema = database.schema
+    for node in ctx.cluster.nodes:
+        server = ctx.facts.server(node)
+        login, target = server.login, server.connection
+        if login is None or target is None:
             continue
-        user_setting = node.setting("database.user")
-        user = user_setting.value if user_setting and user_setting.value else db.user
+        user = login.user.value
         user_related = (
-            (Related(user_setting.value_location or user_setting.location, f"logs in as '{user}'"),)
-            if user_setting and user_setting.value
-            else ()
+            (Related(login.user.where, f"logs in as '{user}'"),) if login.own_user else ()
         )
-        client = Client.of(target.source, node.hostname, opts.name_resolve)
-        pick = pick_account(accounts, user, client, db.engine, db.server_version)
         who = f"{node.name} ({target.source})"
-        account = pick.account
+        account = login.account
         if account is None:
-            near = nearest_account(accounts, user, target.source)
+            near = login.nearest
             hint = f"; nearest is {account_name(near)} ({short(near.location)})" if near else ""
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{who} cannot log in as '{user}': no account matches this address{hint}.",
                 near.location if near else node.loc("address"),
                 related=(Related(node.loc("address"), f"{node.name}'s address"), *user_related),
@@ -90,28 +83,24 @@ def check(cluster, graph) -> Iterator[Finding]:
                 subject=f"{user}:no-account",
             )
             continue
-        granted = account.has_all_on(db.schema)
-        if granted is not None:
+        if login.all_on_schema is not None:
             continue
         hidden = [
             Related(a.location, f"{account_name(a)} would cover it but is not used")
-            for a in pick.matching[1:]
-            if a.has_all_on(db.schema) is not None
+            for a in login.covering_alternatives(schema)
         ]
         if account.anonymous and user != "":
             cause = (
                 f"the anonymous account {account_name(account)} ({short(account.location)}) "
                 "is more specific and wins; it lacks ALL PRIVILEGES on "
-                f"{db.schema}.*"
+                f"{schema}.*"
             )
         else:
             cause = (
                 f"the account the server picks, {account_name(account)} "
-                f"({short(account.location)}), lacks ALL PRIVILEGES on {db.schema}.*"
+                f"({short(account.location)}), lacks ALL PRIVILEGES on {schema}.*"
             )
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"{who} logs in as '{user}' but {cause}.",
             account.location,
             related=(*hidden, *user_related),

@@ -43,7 +43,8 @@ NAME = "GrantIdentifiedByOnMysql8"
 LEVEL = Level.WARNING
 
 
-def check(cluster, graph) -> Iterator[Finding]:
+def check(ctx) -> Iterator[Finding]:
+    cluster = ctx.cluster
     db = cluster.database
     if db is None or db.grants is None or db.engine != MYSQL or db.server_version is None:
         return
@@ -53,9 +54,7 @@ def check(cluster, graph) -> Iterator[Finding]:
     for account in db.grants.accounts:
         if account.identified_in_grant is None:
             continue
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"GRANT ... IDENTIFIED BY for {account_name(account)} is a syntax error on MySQL "
             f"{version}; create the account with CREATE USER ... IDENTIFIED BY, then GRANT",
             account.identified_in_grant,

@@ -42,15 +42,14 @@ NAME = "RootFromAnyHost"
 LEVEL = Level.WARNING
 
 
-def check(cluster, graph) -> Iterator[Finding]:
+def check(ctx) -> Iterator[Finding]:
+    cluster = ctx.cluster
     db = cluster.database
     if db is None or db.grants is None:
         return
     for account in db.grants.accounts:
         if account.user == "root" and account.host in ("%", ""):
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{account_name(account)} lets root log in from any host; use an account "
                 "limited to the Connect servers' addresses",
                 account.location,

@@ -38,17 +38,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level
-from olclint.domain.mysql import database_options
 
 ID = "OLC113"
 NAME = "XProtocolPortOpen"
 LEVEL = Level.NOTE
 
 
-def check(cluster, graph) -> Iterator[Finding]:
-    db = cluster.database
-    opts = database_options(cluster)
-    if db is None or db.option_file is None or opts is None or not opts.starts:
+def check(ctx) -> Iterator[Finding]:
+    cluster = ctx.cluster
+    db, facts = cluster.database, ctx.facts
+    if db is None or db.option_file is None or facts.database is None:
+        return
+    opts = facts.database.options
+    if not opts.starts:
         return
     xlisten = opts.mysqlx_listen
     bind = opts.bind_address
@@ -58,9 +60,7 @@ def check(cluster, graph) -> Iterator[Finding]:
         return
     if not (xlisten.all_v4 or xlisten.all_v6):
         return
-    yield Finding(
-        ID,
-        LEVEL,
+    yield ctx.finding(
         f"bind-address={bind.value} keeps the classic port on {opts.listen.describe()}, but "
         f"the X Protocol listener still listens on {xlisten.describe()}, port "
         f"{opts.mysqlx_port.value}; add mysqlx=OFF or a mysqlx-bind-address",

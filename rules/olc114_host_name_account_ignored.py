@@ -37,31 +37,24 @@ from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
 from olclint.domain.accounts import account_name, is_ip_pattern
-from olclint.domain.mysql import database_options, short
+from olclint.domain.mysql import short
 
 ID = "OLC114"
 NAME = "HostNameAccountIgnored"
 LEVEL = Level.WARNING
 
 
-def check(cluster, graph) -> Iterator[Finding]:
-    db = cluster.database
-    opts = database_options(cluster)
-    if db is None or db.grants is None or opts is None or opts.name_resolve:
+def check(ctx) -> Iterator[Finding]:
+    database = ctx.facts.database
+    if database is None or not database.grants_collected or database.options.name_resolve:
         return
-    option = opts.skip_name_resolve.option
-    users = {db.user}
-    for node in cluster.nodes:
-        setting = node.setting("database.user")
-        if setting is not None and setting.value:
-            users.add(setting.value)
-    for account in db.grants.accounts:
+    option = database.options.skip_name_resolve.option
+    users = database.login_users
+    for account in database.accounts:
         host = account.host
         if account.user not in users or host.lower() == "localhost" or is_ip_pattern(host):
             continue
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"{account_name(account)} names a host, but skip-name-resolve "
             f"({short(option.location)}) makes the server ignore host-name accounts",
             account.location,

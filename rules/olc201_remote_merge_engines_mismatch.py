@@ -69,5 +69,5 @@ NAME = "RemoteMergeEnginesMismatch"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
-    return engine_findings(cluster, ID, "merge", "merge")
+def check(ctx):
+    return engine_findings(ctx, "merge", "merge")

@@ -56,5 +56,5 @@ NAME = "RemoteWeaverEnginesMismatch"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
-    return engine_findings(cluster, ID, "weaver", "Weaver")
+def check(ctx):
+    return engine_findings(ctx, "weaver", "Weaver")

@@ -36,7 +36,7 @@ default there).
 
 from __future__ import annotations
 
-from olclint.core.findings import Finding, Level, Related
+from olclint.core.findings import Level, Related
 
 ID = "OLC203"
 NAME = "ExtensionSchedulingIgnored"
@@ -45,7 +45,8 @@ LEVEL = Level.NOTE
 SETTINGS = ("scheduling.max_records_small_job", "scheduling.min_records_large_job")
 
 
-def check(cluster, graph):
+def check(ctx):
+    cluster = ctx.cluster
     master = cluster.master
     for ext in cluster.extensions:
         for name in SETTINGS:
@@ -58,9 +59,7 @@ def check(cluster, graph):
                 related = (
                     Related(on_master.location, f"{master.name} sets {name} = {on_master.raw}"),
                 )
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"{ext.name} sets {name} = {setting.raw}, but the master schedules the jobs "
                 "and an extension's value is ignored; set it on the master",
                 setting.location,

@@ -42,7 +42,7 @@ correct `connect_version` if it is wrong.
 
 from __future__ import annotations
 
-from olclint.core.findings import Finding, Level
+from olclint.core.findings import Level
 
 ID = "OLC301"
 NAME = "MasterLicenseInsufficient"
@@ -51,7 +51,8 @@ LEVEL = Level.ERROR
 ENTERPRISE_ONLY = (2024, 1)
 
 
-def check(cluster, graph):
+def check(ctx):
+    cluster = ctx.cluster
     master = cluster.master
     if master is None:
         return
@@ -72,9 +73,7 @@ def check(cluster, graph):
         location, have = lic.location, "has a licence without an edition"
     else:
         location, have = lic.edition_location or lic.location, f"has the {edition} edition"
-    yield Finding(
-        ID,
-        LEVEL,
+    yield ctx.finding(
         f"the master {master.name} {have}; {need}",
         location,
         node=master.name,

@@ -35,14 +35,15 @@ License the extension and record its edition in `cluster.yaml`.
 
 from __future__ import annotations
 
-from olclint.core.findings import Finding, Level
+from olclint.core.findings import Level
 
 ID = "OLC302"
 NAME = "ExtensionUnlicensed"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
+def check(ctx):
+    cluster = ctx.cluster
     for ext in cluster.extensions:
         lic = ext.license
         if lic is None:
@@ -53,9 +54,7 @@ def check(cluster, graph):
             location, have = lic.edition_location or lic.location, "has no licence (edition none)"
         else:
             continue
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"the extension {ext.name} {have}; every extension needs its own licence",
             location,
             node=ext.name,

@@ -34,27 +34,22 @@ Renew the licence and record the new date in `cluster.yaml`.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from olclint.core.findings import Finding, Level
+from olclint.core.findings import Level
 
 ID = "OLC303"
 NAME = "LicenseExpired"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
-    today = graph.graph.get("today") if graph is not None else None
-    if today is None:
-        today = dt.date.today()
+def check(ctx):
+    cluster = ctx.cluster
+    today = ctx.today
     for node in cluster.nodes:
         lic = node.license
         if lic is None or lic.expires is None or lic.expires >= today:
             continue
         days = (today - lic.expires).days
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"the licence of {node.name} expired on {lic.expires.isoformat()} "
             f"({days} day{'s' if days != 1 else ''} before {today.isoformat()})",
             lic.expires_location or lic.location,

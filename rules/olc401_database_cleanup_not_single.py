@@ -53,7 +53,8 @@ one has clean-up enabled.
 from __future__ import annotations
 
 from olclint.core.findings import Finding, Level, Related
-from olclint.model.cluster import Cluster, Node
+from olclint.engine.rule import Context
+from olclint.model.cluster import Node
 from olclint.rules._settings import cleanup_described, setting_bool, undecided
 
 ID = "OLC401"
@@ -61,7 +62,8 @@ NAME = "DatabaseCleanupNotSingle"
 LEVEL = Level.ERROR
 
 
-def check(cluster, graph):
+def check(ctx):
+    cluster = ctx.cluster
     db = cluster.database
     if db is None or not cleanup_described(cluster):
         return
@@ -74,12 +76,12 @@ def check(cluster, graph):
             continue
         if enabled is None:
             undecided_nodes = True
-            yield undecided(ID, node, "cleanup.enabled", why, what)
+            yield undecided(ctx, node, "cleanup.enabled", why, what)
             continue
         database, why = setting_bool(node, "cleanup.database")
         if database is None:
             undecided_nodes = True
-            yield undecided(ID, node, "cleanup.database", why, what)
+            yield undecided(ctx, node, "cleanup.database", why, what)
         elif database:
             running.append(node)
     host = cluster.database_node
@@ -87,9 +89,7 @@ def check(cluster, graph):
         for node in running:
             if node is host:
                 continue
-            yield Finding(
-                ID,
-                LEVEL,
+            yield ctx.finding(
                 f"database clean-up runs on {node.name}, which does not host the database; "
                 f"only the database host {host.name} should clean database items",
                 node.setting("cleanup.database").location,
@@ -98,13 +98,11 @@ def check(cluster, graph):
                 subject="cleanup.database",
             )
         if not running and not undecided_nodes:
-            yield _none_warning(cluster, host)
+            yield _none_warning(ctx, host)
         return
     for node in running[1:]:
         first = running[0]
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"database clean-up runs on {node.name} and on {first.name}; with an external "
             "database exactly one server should clean database items",
             node.setting("cleanup.database").location,
@@ -118,10 +116,11 @@ def check(cluster, graph):
             subject="cleanup.database",
         )
     if not running and not undecided_nodes:
-        yield _none_warning(cluster, None)
+        yield _none_warning(ctx, None)
 
 
-def _none_warning(cluster: Cluster, host: Node | None) -> Finding:
+def _none_warning(ctx: Context, host: Node | None) -> Finding:
+    cluster = ctx.cluster
     if host is None:
         location = cluster.database.location
         where = "enable it (cleanup.enabled and cleanup.database) on exactly one server"
@@ -131,11 +130,10 @@ def _none_warning(cluster: Cluster, host: Node | None) -> Finding:
             setting = host.setting("cleanup.enabled")
         location = setting.location if setting is not None else host.location
         where = f"enable it (cleanup.enabled and cleanup.database) on {host.name}"
-    return Finding(
-        ID,
-        Level.WARNING,
+    return ctx.finding(
         f"no server runs database clean-up, so the database is never purged; {where}",
         location,
+        level=Level.WARNING,
         node=host.name if host is not None else "",
         subject="cleanup.database",
     )

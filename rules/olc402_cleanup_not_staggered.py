@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from olclint.core.findings import Finding, Level, Related
+from olclint.core.findings import Level, Related
 from olclint.domain.quartz import CronExpr
 from olclint.rules._settings import cleanup_described, cleanup_enabled, undecided
 
@@ -74,17 +74,6 @@ LEVEL = Level.ERROR
 
 DEFAULT_DURATION = dt.timedelta(minutes=30)
 LISTED = 10  # servers named in the message; the related locations list them all
-
-
-def _zone(name: str | None) -> dt.tzinfo | None:
-    if not name:
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def duration_text(duration: dt.timedelta) -> str:
@@ -100,26 +89,24 @@ def _local(moment: dt.datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} {zone}"
 
 
-def check(cluster, graph):
+def check(ctx):
+    cluster = ctx.cluster
     from olclint.domain.schedule import NodeSchedule, first_common_busy
 
     if not cleanup_described(cluster):
         return
     what = "whether the clean-up runs are staggered"
-    master = cluster.master
-    default_zone = _zone(master.timezone if master is not None else None) or dt.timezone.utc
     schedules = []
     nodes = []
-    enabled, notes = cleanup_enabled(cluster, ID, what)
+    enabled, notes = cleanup_enabled(ctx, what)
     for node in enabled:
         setting = node.setting("cleanup.cron")
         if setting is None or not isinstance(setting.value, CronExpr):
             why = "is not set" if setting is None else "cannot be read"
-            notes.append(undecided(ID, node, "cleanup.cron", why, what))
+            notes.append(undecided(ctx, node, "cleanup.cron", why, what))
             continue
         cron = setting.value
-        zone = _zone(node.timezone) or default_zone
-        schedules.append(NodeSchedule(node.name, cron, zone))
+        schedules.append(NodeSchedule(node.name, cron, ctx.facts.server(node).zone))
         nodes.append(node)
     if notes:
         yield from notes
@@ -127,8 +114,7 @@ def check(cluster, graph):
     if len(schedules) < 2:
         return
     duration = cluster.cleanup_duration or DEFAULT_DURATION
-    start = graph.graph.get("today") if graph is not None else None
-    found = first_common_busy(schedules, duration, start or dt.date.today())
+    found = first_common_busy(schedules, duration, ctx.today)
     if found is None:
         return
     fires = dict(found.fires)
@@ -153,9 +139,7 @@ def check(cluster, graph):
         )
         for n in nodes
     )
-    yield Finding(
-        ID,
-        LEVEL,
+    yield ctx.finding(
         message,
         primary.setting("cleanup.cron").location,
         related=related,

@@ -44,7 +44,7 @@ and rely on the staggered cron schedules for the others.
 
 from __future__ import annotations
 
-from olclint.core.findings import Finding, Level, Related
+from olclint.core.findings import Level, Related
 from olclint.rules._settings import cleanup_described, cleanup_enabled, setting_bool, undecided
 
 ID = "OLC403"
@@ -52,18 +52,19 @@ NAME = "CleanupAtStartupEverywhere"
 LEVEL = Level.WARNING
 
 
-def check(cluster, graph):
+def check(ctx):
+    cluster = ctx.cluster
     if not cleanup_described(cluster):
         return
     what = "whether every server cleans up at start-up"
     at_startup = []
-    enabled, notes = cleanup_enabled(cluster, ID, what)
+    enabled, notes = cleanup_enabled(ctx, what)
     for node in enabled:
         startup, why = setting_bool(node, "cleanup.run_at_startup")
         if startup is False:
             return
         if startup is None:
-            notes.append(undecided(ID, node, "cleanup.run_at_startup", why, what))
+            notes.append(undecided(ctx, node, "cleanup.run_at_startup", why, what))
             continue
         at_startup.append(node)
     if notes:
@@ -73,9 +74,7 @@ def check(cluster, graph):
         return
     primary = next((n for n in at_startup if not n.is_master), at_startup[0])
     names = ", ".join(n.name for n in at_startup)
-    yield Finding(
-        ID,
-        LEVEL,
+    yield ctx.finding(
         f"'Run at application start up' is on for every server with clean-up enabled "
         f"({names}): restarting the cluster in the documented order (database host, master, "
         "extensions) starts every clean-up at once; keep it on one server at most",

@@ -52,24 +52,14 @@ NAME = "PlaintextPasswordInPrefs"
 LEVEL = Level.WARNING
 
 
-def _empty(prop) -> bool:
-    # the reader keeps no secret value, only where it was: a value of zero width is empty
-    loc = prop.value_location
-    return loc.end_line == loc.line and loc.end_column == loc.column
-
-
-def check(cluster, graph) -> Iterator[Finding]:
-    for node in cluster.nodes:
-        for prefs in node.prefs:
-            for prop in prefs.properties:
-                if not prop.secret or _empty(prop):
-                    continue
-                yield Finding(
-                    ID,
-                    LEVEL,
-                    f"{node.name}: '{prop.key}' holds a password in plain text in "
-                    f"{prefs.path}; everyone who can read the repository can read it",
-                    prop.value_location,
-                    node=node.name,
-                    subject=f"{prefs.path}:{prop.key}",
-                )
+def check(ctx) -> Iterator[Finding]:
+    for secret in ctx.facts.secrets:
+        if secret.kind != "prefs":
+            continue
+        yield ctx.finding(
+            f"{secret.node}: '{secret.key}' holds a password in plain text in "
+            f"{secret.path}; everyone who can read the repository can read it",
+            secret.value_location,
+            node=secret.node,
+            subject=f"{secret.path}:{secret.key}",
+        )

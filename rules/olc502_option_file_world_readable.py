@@ -62,35 +62,27 @@ LEVEL = Level.WARNING
 CHECKOUT_MODES = frozenset({0o644, 0o664, 0o755, 0o775})
 
 
-def _empty(option) -> bool:
-    loc = option.value_location
-    return loc is None or (loc.end_line == loc.line and loc.end_column == loc.column)
-
-
-def check(cluster, graph) -> Iterator[Finding]:
-    db = cluster.database
+def check(ctx) -> Iterator[Finding]:
+    secrets = [s for s in ctx.facts.secrets if s.kind == "option"]
+    db = ctx.cluster.database
     if db is None or db.option_file is None:
         return
     modes = {path: stat.S_IMODE(mode) for path, mode in db.option_file.modes}
     if not modes or all(mode in CHECKOUT_MODES for mode in modes.values()):
         return  # no evidence that the modes were collected
     reported: set[str] = set()
-    for option in db.option_file.options:
-        path = option.location.path
+    for secret in secrets:
+        path = secret.path
         mode = modes.get(path)
-        if not option.secret or _empty(option) or mode is None or path in reported:
-            continue
-        if not mode & stat.S_IROTH:
+        if mode is None or path in reported or not mode & stat.S_IROTH:
             continue
         reported.add(path)
         extra = " and write" if mode & stat.S_IWOTH else ""
-        yield Finding(
-            ID,
-            LEVEL,
-            f"{path} holds a password option ('{option.name}' in [{option.group}]) and its "
+        yield ctx.finding(
+            f"{path} holds a password option ('{secret.name}' in [{secret.group}]) and its "
             f"collected mode {mode:04o} lets every user read{extra} it; make it readable "
             "by its owner only (chmod 600)",
-            option.location,
-            node=db.node or "",
-            subject=f"{path}:{option.key}",
+            secret.location,
+            node=secret.node,
+            subject=f"{path}:{secret.key}",
         )

@@ -46,81 +46,39 @@ account (`DROP USER 'root'@'192.168.%'`).
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
-from olclint.domain.accounts import account_name, cidr_of, is_ip_pattern, netmask_of
-from olclint.domain.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
-from olclint.readers.grants import ALL
+from olclint.domain.accounts import account_name, all_privileges_grant, subnet_opening
 
 ID = "OLC503"
 NAME = "RootFromSubnet"
 LEVEL = Level.WARNING
 
-SUBNET_PREFIX = 24  # a host opening more addresses than a /24 is a subnet-wide grant
-_OCTETS = re.compile(r"((?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.)*")
 
-
-def _opening(host: str, engine: str, version: tuple[int, ...] | None) -> str | None:
-    """What a host pattern opens when it is wider than a /24 of IPv4 addresses, else None."""
-    if host in ("", "%") or not is_ip_pattern(host) or ":" in host:
-        return None  # any host: OLC112; IPv6 and host names are not judged
-    masked = netmask_of(host)
-    if masked is not None:
-        ip, mask = masked
-        prefix = bin(mask).count("1")
-        if prefix >= SUBNET_PREFIX:
-            return None
-        network = ipaddress.IPv4Network((ip & mask, prefix))
-        return f"the netmask covers {network.num_addresses} addresses ({network})"
-    if "/" in host:
-        network = cidr_of(host)
-        cidr_works = engine != MARIADB and version_at_least(version, MYSQL_CIDR_FROM)
-        if network is None or not cidr_works or network.prefixlen >= SUBNET_PREFIX:
-            return None
-        return f"the CIDR block covers {network.num_addresses} addresses ({network})"
-    wild = min((i for i in (host.find("%"), host.find("_")) if i >= 0), default=-1)
-    if wild < 0:
-        return None  # one address
-    literal = host[:wild]
-    whole = _OCTETS.match(literal)[0]
-    fixed = whole.count(".")
-    partial = literal[len(whole) :]
-    if fixed == 2 and partial.isdigit():
-        # '192.168.100%' can only be 192.168.100.x: one /24; '192.168.1%' is 111 of them
-        if sum(1 for v in range(256) if str(v).startswith(partial)) <= 1:
-            return None
-    elif fixed >= 3:
-        return None
-    return f"every address that starts with '{literal}' matches"
-
-
-def check(cluster, graph) -> Iterator[Finding]:
-    db = cluster.database
-    if db is None or db.grants is None:
+def check(ctx) -> Iterator[Finding]:
+    cluster = ctx.cluster
+    database = ctx.facts.database
+    if database is None:
         return
-    for account in db.grants.accounts:
+    for account in database.accounts:
         if account.user != "root":
             continue
-        granted = next((g for g in account.grants if ALL in g.privileges), None)
+        granted = all_privileges_grant(account)
         if granted is None:
             continue
-        opening = _opening(account.host, db.engine, db.server_version)
+        opening = subnet_opening(account.host, database.engine, database.version)
         if opening is None:
             continue
         related = ()
         if granted.location != account.location:
             on = f"{granted.database}.{granted.table}"
             related = (Related(granted.location, f"ALL PRIVILEGES on {on} granted here"),)
-        yield Finding(
-            ID,
-            LEVEL,
+        yield ctx.finding(
             f"{account_name(account)} lets root, with ALL PRIVILEGES, log in from a whole "
             f"subnet: {opening}; limit the account to the Connect servers' addresses",
             account.location,
             related=related,
-            node=db.node or "",
+            node=cluster.database.node or "",
             subject=f"{account.user}@{account.host}",
         )

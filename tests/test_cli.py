@@ -123,7 +123,7 @@ def test_a_rule_that_raises_is_reported_and_others_still_run(
 
     from olclint import rules as registry
 
-    def boom(cluster, graph):
+    def boom(ctx):
         raise RuntimeError("secret value hunter2")
 
     broken = tuple(

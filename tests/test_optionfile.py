@@ -373,7 +373,7 @@ def test_include_is_spliced_in_place_with_locations_in_the_included_file(tmp_pat
     assert result.path == "db/my.cnf"
     assert result.diagnostics == ()
     # the reporters can show lines of both files
-    assert ws.line(Location("db/extra.cnf", 3)) == "  port = 3307"
+    assert ws.sources["db/extra.cnf"][2] == "  port = 3307"
 
 
 def test_each_file_starts_outside_any_group(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_a_failing_check_is_a_notification(repo: tuple[Path, list[Path]]) -> Non
         )
 
 
-def _dies_in_a_worker(cluster: object, graph: object) -> Iterator[Finding]:
+def _dies_in_a_worker(ctx: object) -> Iterator[Finding]:
     if multiprocessing.parent_process() is not None:
         os._exit(3)  # a worker killed mid-check (out of memory, a crash in C code)
     yield Finding("OLC999", Level.NOTE, "checked in the parent", Location("x.yaml", 1))

@@ -17,7 +17,7 @@ GRANTS = "clusters/prod/grants.sql"
 PREFS = "clusters/prod/ext01.prefs"
 
 
-def _check(cluster, graph):  # pragma: no cover - never called by reporters
+def _check(ctx):  # pragma: no cover - never called by reporters
     return ()
 
 

@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from olclint.domain.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
-from olclint.readers.grants import like_match
+from olclint.readers.grants import ALL, like_match
 
 if TYPE_CHECKING:
-    from olclint.core.findings import Location
+    pass
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -257,7 +257,46 @@ def account_name(account: AccountLike) -> str:
     return f"'{account.user}'@'{account.host}'"
 
 
-def covering_grant(account: object, schema: str) -> Location | None:
-    """The grant giving ALL PRIVILEGES on `schema`.* or *.* to an account (grants.Account)."""
-    has_all_on = getattr(account, "has_all_on", None)
-    return has_all_on(schema) if has_all_on is not None else None
+def all_privileges_grant(account: object) -> object | None:
+    """The grant that gives `account` ALL PRIVILEGES (at any level), or None."""
+    return next((g for g in account.grants if ALL in g.privileges), None)
+
+
+# -- how wide a host pattern is ---------------------------------------------------------------
+
+SUBNET_PREFIX = 24  # a host opening more addresses than a /24 is a subnet-wide grant
+_OCTETS = re.compile(r"((?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.)*")
+
+
+def subnet_opening(host: str, engine: str, version: tuple[int, ...] | None) -> str | None:
+    """What a host pattern opens when it is wider than a /24 of IPv4 addresses, else None."""
+    if host in ("", "%") or not is_ip_pattern(host) or ":" in host:
+        return None  # any host: OLC112; IPv6 and host names are not judged
+    masked = netmask_of(host)
+    if masked is not None:
+        ip, mask = masked
+        prefix = bin(mask).count("1")
+        if prefix >= SUBNET_PREFIX:
+            return None
+        network = ipaddress.IPv4Network((ip & mask, prefix))
+        return f"the netmask covers {network.num_addresses} addresses ({network})"
+    if "/" in host:
+        network = cidr_of(host)
+        cidr_works = engine != MARIADB and version_at_least(version, MYSQL_CIDR_FROM)
+        if network is None or not cidr_works or network.prefixlen >= SUBNET_PREFIX:
+            return None
+        return f"the CIDR block covers {network.num_addresses} addresses ({network})"
+    wild = min((i for i in (host.find("%"), host.find("_")) if i >= 0), default=-1)
+    if wild < 0:
+        return None  # one address
+    literal = host[:wild]
+    whole = _OCTETS.match(literal)[0]
+    fixed = whole.count(".")
+    partial = literal[len(whole) :]
+    if fixed == 2 and partial.isdigit():
+        # '192.168.100%' can only be 192.168.100.x: one /24; '192.168.1%' is 111 of them
+        if sum(1 for v in range(256) if str(v).startswith(partial)) <= 1:
+            return None
+    elif fixed >= 3:
+        return None
+    return f"every address that starts with '{literal}' matches"

@@ -1,26 +1,69 @@
-"""What a rule is, seen from the engine: metadata and a check function.
+"""What a rule is, seen from the engine: metadata, a check function and its context.
 
 A rule module (in `olclint.rules`) has a docstring (its documentation page, Markdown,
-first line the one-line summary), `ID`, `NAME`, `LEVEL` and `check(cluster, graph)`,
-which yields `Finding`s from a model and graph that are already built.
+first line the one-line summary), `ID`, `NAME`, `LEVEL` and `check(ctx)`, which yields
+findings from a `Context`: the built cluster, its resolved facts, the graph and the run's
+date. A rule makes its findings with `ctx.finding(...)`, which stamps the rule's id and
+default level (a rule may give another level, e.g. a note when it cannot decide); the
+input rules pass on the readers' diagnostics as they are.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from olclint.core.findings import Finding, Level
+from olclint.core.findings import Finding, Fix, Level, Location, Related
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from olclint.model.cluster import Cluster
+    from olclint.model.facts import ClusterFacts
 
-CheckFn = Callable[["Cluster", "nx.MultiDiGraph"], Iterable[Finding]]
+
+@dataclass(frozen=True)
+class Context:
+    """What one rule sees of one cluster. `facts` and `graph` are None when the cluster
+    file is unusable (then only the input rules run)."""
+
+    rule_id: str
+    level: Level
+    cluster: Cluster
+    facts: ClusterFacts | None
+    graph: nx.MultiDiGraph | None
+    today: dt.date
+
+    def finding(
+        self,
+        message: str,
+        location: Location | None,
+        *,
+        level: Level | None = None,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
+        node: str = "",
+        subject: str = "",
+    ) -> Finding:
+        """A finding of this rule, at its default level unless `level` is given."""
+        return Finding(
+            self.rule_id,
+            self.level if level is None else level,
+            message,
+            location,
+            related=related,
+            fix=fix,
+            cluster=self.cluster.name,
+            node=node,
+            subject=subject,
+        )
+
+
+CheckFn = Callable[[Context], Iterable[Finding]]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from olclint.core.findings import Finding, Notification
-from olclint.engine.rule import Rule
+from olclint.engine.rule import Context, Rule
 from olclint.model.cluster import Cluster
 
 INPUT_RULE_PREFIX = "OLC00"
@@ -26,32 +26,36 @@ def run_rules(
 ) -> ClusterResult:
     """Run every rule on one cluster.
 
-    When the cluster file itself is broken (`usable` is False), only the input rules run.
-    Facts of the run that are not in the model travel as graph attributes: `today`, the
-    start of the clean-up horizon.
+    The facts are derived once (`olclint.model.facts.derive`) and the graph built from
+    them; each rule gets them in its `Context`, with the run's date. When the cluster file
+    itself is broken (`usable` is False), only the input rules run.
     """
     findings: list[Finding] = []
     notes: list[Notification] = []
-    graph = None
+    facts = graph = None
     if cluster.usable:
         try:
+            from olclint.model.facts import derive
             from olclint.model.graph import build_graph
 
-            graph = build_graph(cluster)
-            graph.graph["today"] = today or dt.date.today()
+            facts = derive(cluster)
+            graph = build_graph(cluster, facts)
         except Exception as exc:  # a bug: say so and run what can still run
+            facts = graph = None
             notes.append(
                 Notification(
-                    f"building the graph of cluster '{cluster.name}' failed "
+                    f"building the facts of cluster '{cluster.name}' failed "
                     f"({type(exc).__name__}); only the input rules ran",
                     exception=type(exc).__name__,
                 )
             )
+    day = today or dt.date.today()
     for rule in rules:
         if graph is None and not rule.id.startswith(INPUT_RULE_PREFIX):
             continue
+        ctx = Context(rule.id, rule.level, cluster, facts, graph, day)
         try:
-            produced = list(rule.check(cluster, graph))
+            produced = list(rule.check(ctx))
         except Exception as exc:  # a bug in one rule must not hide the others
             notes.append(
                 Notification(

@@ -358,7 +358,6 @@ class _Builder:
         server_node = node_name if node_name is not None else None
         return Database(
             engine=engine,
-            engine_given="engine" in raw,
             server_version=version_tuple(raw.get("server_version")),
             port=raw.get("port", DEFAULT_DB_PORT),
             schema=raw.get("schema", DEFAULT_SCHEMA),

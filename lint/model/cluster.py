@@ -79,7 +79,6 @@ class Node:
 @dataclass(frozen=True)
 class Database:
     engine: str  # mysql | mariadb
-    engine_given: bool
     server_version: tuple[int, ...] | None
     port: int
     schema: str

@@ -21,11 +21,14 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from olclint.model.cluster import DEFAULT_MASTER_PORT, Cluster, IPAddress
+
+if TYPE_CHECKING:
+    from olclint.model.facts import ClusterFacts
 
 DATABASE = "database"
 
@@ -43,7 +46,12 @@ def _setting_value(node: Any, name: str) -> Any:
     return None if setting is None else setting.value
 
 
-def build_graph(cluster: Cluster) -> nx.MultiDiGraph:
+def build_graph(cluster: Cluster, facts: ClusterFacts | None = None) -> nx.MultiDiGraph:
+    """The graph of a cluster, from its facts (derived here when not given)."""
+    if facts is None and cluster.usable:
+        from olclint.model.facts import derive
+
+        facts = derive(cluster)
     graph = nx.MultiDiGraph(cluster=cluster.name)
     for network in cluster.networks:
         graph.add_node(network_id(network.name), kind="network", cidr=str(network.cidr))
@@ -69,8 +77,8 @@ def build_graph(cluster: Cluster) -> nx.MultiDiGraph:
         elif address is not None:
             _join_networks(graph, DATABASE, address, cluster)
         for node in cluster.nodes:
-            url = _setting_value(node, "database.url")
-            port = getattr(url, "port", None) or db.port
+            target = facts.server(node).connection if facts is not None else None
+            port = target.port if target is not None else db.port
             graph.add_edge(server_id(node.name), DATABASE, kind="uses_database", port=port)
     for route in cluster.routes:
         graph.add_edge(

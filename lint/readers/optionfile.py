@@ -89,6 +89,7 @@ class Option:
     value_location: Location | None
     secret: bool = False
     raw_value: str | None = None
+    empty: bool = False  # no value, or an empty one (`password=`)
 
 
 @dataclass(frozen=True)
@@ -441,6 +442,7 @@ class _Reader:
                 value_location=None,
                 secret=secret,
                 raw_value=None,
+                empty=True,
             )
         # an empty name after leading blanks makes the server copy the rest of the line
         name_b = line[p:cend] if end < p else line[p:end]
@@ -468,6 +470,7 @@ class _Reader:
             value_location=loc(v, ve),
             secret=secret,
             raw_value=raw_value,
+            empty=v == ve,
         )
 
     # -- directives

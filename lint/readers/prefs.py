@@ -61,6 +61,7 @@ class Property:
     location: Location  # the key (first line of a continued entry)
     value_location: Location  # where the value starts; end_line/end_column when on one line
     secret: bool = False
+    empty: bool = False  # the value is the empty string (before any redaction)
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
             value = REDACTED
         elif looks_like_url(value):
             value = redact_text(value)
-        props.append(Property(key, value, location, value_location, secret))
+        props.append(Property(key, value, location, value_location, secret, not raw_value))
     return PrefsFile(rel, tuple(props), tuple(problems))
 
 

@@ -149,9 +149,3 @@ class Workspace:
         if lines and lines[-1] == "":
             lines.pop()
         self.sources[rel] = [redact_line(line) for line in lines]
-
-    def line(self, location: Location) -> str | None:
-        lines = self.sources.get(location.path)
-        if lines is None or not 1 <= location.line <= len(lines):
-            return None
-        return lines[location.line - 1]

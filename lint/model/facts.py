@@ -1,0 +1,260 @@
+"""The resolved facts of a cluster: every fact computed once, with its location and origin.
+
+`derive(cluster)` is the build step's last stage. It asks the domain once for everything
+the rules judge and keeps the answers:
+
+- the database server's effective options and what it listens on (`DatabaseFacts`);
+- for every Connect server (`ServerFacts`): where it connects (host, address, port), from
+  which address, as which user (`Login`), which account the database picks for that login
+  and whether that account holds ALL PRIVILEGES on the schema; its time zone;
+- the secrets present in the collected files (`Secret`).
+
+A rule receives these facts in its context and only judges them: it never calls the domain
+to work a fact out again. Each fact keeps where it came from as a `Fact` (a value, the
+place it is written and its origin: a collected file, cluster.yaml, or a default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from olclint.core.findings import Location
+from olclint.domain.accounts import Client, Pick, nearest_account, pick_account
+from olclint.domain.connect import Setting
+from olclint.domain.mysql import (
+    ServerOptions,
+    Target,
+    Value,
+    connection_target,
+    database_address,
+    database_options,
+)
+from olclint.model.cluster import Cluster, IPAddress, Node
+
+T = TypeVar("T")
+
+FILE = "file"  # a collected file: .prefs, option file, grants
+CLUSTER_FILE = "cluster.yaml"
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class Fact(Generic[T]):
+    """A value with the place it is written (None for a default) and its origin."""
+
+    value: T
+    location: Location | None = None
+    origin: str = DEFAULT
+    value_location: Location | None = None  # the value itself, where it differs
+
+    @property
+    def given(self) -> bool:
+        return self.origin != DEFAULT
+
+    @property
+    def where(self) -> Location | None:
+        """The value's own place when known, else its line."""
+        return self.value_location or self.location
+
+
+def setting_fact(setting: Setting) -> Fact:
+    """A typed Connect setting as a fact (from a .prefs file or cluster.yaml)."""
+    origin = FILE if setting.source == "prefs" else CLUSTER_FILE
+    return Fact(setting.value, setting.location, origin, setting.value_location)
+
+
+def option_fact(value: Value) -> Fact:
+    """An effective server option as a fact (from the option file, or the default)."""
+    if value.option is None:
+        return Fact(value.value)
+    return Fact(value.value, value.option.location, FILE, value.option.value_location)
+
+
+@dataclass(frozen=True)
+class Login:
+    """How one Connect server logs in to the database, and what the server makes of it."""
+
+    user: Fact[str]
+    own_user: bool  # the user is set on this server (database.user), not for the cluster
+    client: Client
+    pick: Pick  # every matching row in the server's order, and the one it uses
+    nearest: object | None  # no row matches: the closest account of that user, for a hint
+    all_on_schema: Location | None  # where the picked account gets ALL on the schema
+
+    @property
+    def account(self):
+        return self.pick.account
+
+    def covering_alternatives(self, schema: str) -> tuple:
+        """Rows that match this login after the picked one and would have covered it."""
+        return tuple(a for a in self.pick.matching[1:] if a.has_all_on(schema) is not None)
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """One Connect server as the rules see it."""
+
+    node: Node
+    connection: Target | None  # None: no database, or an unreadable database.url
+    login: Login | None  # None: no connection or no grants collected
+    zone: dt.tzinfo  # its own time zone, else the master's, else UTC
+    zone_known: bool  # whether `zone` comes from a valid time zone of this server or master
+
+
+@dataclass(frozen=True)
+class DatabaseFacts:
+    """The database server: its effective options and who may log in."""
+
+    engine: str
+    version: tuple[int, ...] | None
+    address: IPAddress | None
+    options: ServerOptions
+    port: Fact[int]  # the port it listens on
+    schema: str
+    accounts: tuple = ()  # the accounts of the collected grants, in file order
+    grants_collected: bool = False
+    login_users: frozenset[str] = frozenset()  # every user a Connect server logs in as
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A non-empty secret value in a collected file (the value itself is never kept)."""
+
+    node: str
+    path: str
+    key: str  # the option or property key
+    location: Location  # its line
+    value_location: Location | None
+    kind: str  # "prefs" or "option"
+    mode: int | None = None  # the collected POSIX mode of the file, when kept
+    group: str = ""  # the option group, for option files
+    name: str = ""  # the option name as written
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    database: DatabaseFacts | None
+    servers: Mapping[str, ServerFacts] = field(default_factory=dict)
+    secrets: tuple[Secret, ...] = ()
+
+    def server(self, node: Node | str) -> ServerFacts:
+        return self.servers[node if isinstance(node, str) else node.name]
+
+
+def zone_of(name: str | None) -> dt.tzinfo | None:
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _login_user(cluster: Cluster, node: Node) -> tuple[Fact[str], bool]:
+    """The user a server logs in as, and whether the server sets it itself."""
+    setting = node.setting("database.user")
+    if setting is not None and setting.value:
+        return setting_fact(setting), True
+    db = cluster.database
+    assert db is not None
+    where = db.locations.get("user")
+    return Fact(db.user, where, CLUSTER_FILE if where is not None else DEFAULT), False
+
+
+def _login(
+    cluster: Cluster,
+    node: Node,
+    target: Target,
+    options: ServerOptions,
+    user: tuple[Fact[str], bool],
+) -> Login | None:
+    db = cluster.database
+    if db is None or db.grants is None or target.wrong_host:
+        return None
+    fact, own = user
+    accounts = db.grants.accounts
+    client = Client.of(target.source, node.hostname, options.name_resolve)
+    pick = pick_account(accounts, fact.value, client, db.engine, db.server_version)
+    nearest = None if pick.account else nearest_account(accounts, fact.value, target.source)
+    covered = pick.account.has_all_on(db.schema) if pick.account is not None else None
+    return Login(fact, own, client, pick, nearest, covered)
+
+
+def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
+    found: list[Secret] = []
+    for node in cluster.nodes:
+        for prefs in node.prefs:
+            for prop in prefs.properties:
+                if prop.secret and not prop.empty:
+                    found.append(
+                        Secret(
+                            node.name,
+                            prefs.path,
+                            prop.key,
+                            prop.location,
+                            prop.value_location,
+                            "prefs",
+                        )
+                    )
+    db = cluster.database
+    if db is not None and db.option_file is not None:
+        modes = dict(db.option_file.modes)
+        for option in db.option_file.options:
+            if option.secret and not option.empty:
+                path = option.location.path
+                found.append(
+                    Secret(
+                        db.node or "",
+                        path,
+                        option.key,
+                        option.location,
+                        option.value_location,
+                        "option",
+                        modes.get(path),
+                        option.group,
+                        option.name,
+                    )
+                )
+    return tuple(found)
+
+
+def derive(cluster: Cluster) -> ClusterFacts:
+    """Every fact the rules judge, computed once from a built, usable cluster."""
+    db = cluster.database
+    options = database_options(cluster)
+    database = None
+    servers: dict[str, ServerFacts] = {}
+    master = cluster.master
+    master_zone = zone_of(master.timezone) if master is not None else None
+    users: set[str] = set()
+    for node in cluster.nodes:
+        target = connection_target(cluster, node) if options is not None else None
+        login = None
+        if db is not None:
+            user = _login_user(cluster, node)
+            users.add(user[0].value)
+            if target is not None and options is not None:
+                login = _login(cluster, node, target, options, user)
+        own = zone_of(node.timezone)
+        zone = own or master_zone
+        servers[node.name] = ServerFacts(
+            node, target, login, zone or dt.timezone.utc, zone is not None
+        )
+    if db is not None and options is not None:
+        database = DatabaseFacts(
+            engine=db.engine,
+            version=db.server_version,
+            address=database_address(cluster),
+            options=options,
+            port=option_fact(options.port),
+            schema=db.schema,
+            accounts=tuple(db.grants.accounts) if db.grants is not None else (),
+            grants_collected=db.grants is not None,
+            login_users=frozenset(users | {db.user}),
+        )
+    return ClusterFacts(database, servers, _secrets(cluster))
