@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from olclint import __version__
-from olclint.cli.main import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, parse_today
+from olclint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, parse_today
 from olclint.core.findings import Finding, Level, Location, Notification
 from olclint.engine.rule import Rule
 from olclint.engine.runner import INPUT_RULE_PREFIX

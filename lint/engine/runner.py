@@ -8,10 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from olclint.core.findings import Finding, Notification
+from olclint.core.ids import INPUT_RULE_PREFIX
 from olclint.engine.rule import Context, Rule
 from olclint.model.cluster import Cluster
-
-INPUT_RULE_PREFIX = "OLC00"
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from olclint.core.findings import Finding, Level, Location, Related
+from olclint.core.ids import UNUSED_SUPPRESSION as UNUSED
 from olclint.filter.config import Suppression
-
-UNUSED = "OLC007"
 
 YAML, OPTION, PREFS, GRANTS = "yaml", "option", "prefs", "grants"
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.ids import INVALID_CLUSTER_FILE as INVALID
+from olclint.core.ids import MISSING_INPUT_FILE
 from olclint.model.cluster import (
     DEFAULT_DB_PORT,
     DEFAULT_SCHEMA,
@@ -31,7 +33,6 @@ from olclint.model.cluster import (
 from olclint.readers.workspace import Workspace
 from olclint.readers.yamlpos import YamlDoc, load_yaml
 
-INVALID = "OLC001"
 MARIADB_FROM = (2022, 1)
 
 
@@ -270,12 +271,16 @@ class _Builder:
                         f"{name}: preferences folder '{spec}' cannot be listed: "
                         f"{exc.strerror or exc}"
                     )
-                    self._add([diag("OLC002", Level.ERROR, msg, where, subject=spec)], name)
+                    self._add(
+                        [diag(MISSING_INPUT_FILE, Level.ERROR, msg, where, subject=spec)], name
+                    )
                     return ()
                 files.extend(p for p in candidates if self._confined(p, where, name))
                 if not candidates:
                     msg = f"{name}: preferences folder '{spec}' holds no .prefs file"
-                    self._add([diag("OLC002", Level.ERROR, msg, where, subject=spec)], name)
+                    self._add(
+                        [diag(MISSING_INPUT_FILE, Level.ERROR, msg, where, subject=spec)], name
+                    )
             else:
                 files.append(found)
         else:
@@ -297,7 +302,9 @@ class _Builder:
             return True
         rel = self.ws.rel(path)
         msg = f"{name}: preferences file '{rel}' leaves the repository root; it was not opened"
-        self._add([diag("OLC002", Level.ERROR, msg, where, subject=self.ws.rel(path))], name)
+        self._add(
+            [diag(MISSING_INPUT_FILE, Level.ERROR, msg, where, subject=self.ws.rel(path))], name
+        )
         return False
 
     def _settings(

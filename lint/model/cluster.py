@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from olclint.core.findings import Finding, Location
+from olclint.domain.mysql import DEFAULT_PORT, IPAddress
 
 if TYPE_CHECKING:
     from olclint.domain.connect import Setting
@@ -20,11 +21,10 @@ if TYPE_CHECKING:
     from olclint.readers.optionfile import OptionFile
     from olclint.readers.prefs import PrefsFile
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 MASTER = "master"
 EXTENSION = "extension"
-DEFAULT_DB_PORT = 3306
+DEFAULT_DB_PORT = DEFAULT_PORT
 DEFAULT_MASTER_PORT = 9340
 DEFAULT_SCHEMA = "objectiflune"
 DEFAULT_USER = "root"

@@ -24,15 +24,14 @@ from typing import Generic, TypeVar
 from olclint.core.findings import Location
 from olclint.domain.accounts import Client, Pick, nearest_account, pick_account
 from olclint.domain.connect import Setting
-from olclint.domain.mysql import (
-    ServerOptions,
+from olclint.domain.mysql import ServerOptions, Value
+from olclint.model.cluster import Cluster, IPAddress, Node
+from olclint.model.connections import (
     Target,
-    Value,
     connection_target,
     database_address,
     database_options,
 )
-from olclint.model.cluster import Cluster, IPAddress, Node
 
 T = TypeVar("T")
 

@@ -8,9 +8,8 @@ from importlib import resources
 from typing import Any
 
 from olclint.core.findings import Finding, Level, diag
+from olclint.core.ids import INVALID_CLUSTER_FILE as INVALID
 from olclint.readers.yamlpos import YamlDoc
-
-INVALID = "OLC001"
 
 _TYPE_WORDS = {
     "string": "a string",

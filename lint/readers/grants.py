@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from olclint.core.findings import Finding, Level, Location, Related, diag
+from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
 from olclint.core.secrets import REDACTED, redact_text
 
 if TYPE_CHECKING:
     from olclint.readers.workspace import Workspace
 
-INPUT_VALUE = "OLC005"
 ALL = "ALL PRIVILEGES"
 GRANT_OPTION = "GRANT OPTION"
 _QUOTED = f"'{REDACTED}'"

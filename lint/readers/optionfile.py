@@ -45,12 +45,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.ids import INCLUDE_NOT_FOLLOWED as NOT_FOLLOWED
+from olclint.core.ids import MISSING_INPUT_FILE
+from olclint.core.ids import OPTION_FILE_ERROR as ERROR
+from olclint.core.ids import OPTION_FILE_LINE_IGNORED as IGNORED
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 from olclint.readers.workspace import Workspace, is_absolute_ref
-
-ERROR = "OLC003"  # OptionFileError
-IGNORED = "OLC004"  # OptionFileLineIgnored
-NOT_FOLLOWED = "OLC006"  # IncludeNotFollowed
 
 MAX_INCLUDE_DEPTH = 10  # max_recursion_level in my_default.c
 LINE_CHUNK = 4094  # fgets(buff, sizeof(buff) - 1) with buff[4096]: 4094 bytes per read
@@ -720,7 +720,9 @@ def read_option_file(
     elif not path.is_file():
         problem = "is not a file"
     if problem:
-        found = diag("OLC002", Level.ERROR, f"option file '{rel}' {problem}", where, subject=rel)
+        found = diag(
+            MISSING_INPUT_FILE, Level.ERROR, f"option file '{rel}' {problem}", where, subject=rel
+        )
         return OptionFile(path=rel, diagnostics=(found,))
     data, problems = ws.read_bytes(path, where, "option file")
     if data is None:

@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 
 if TYPE_CHECKING:
     from olclint.readers.workspace import Workspace
 
-INPUT_VALUE = "OLC005"
 
 _BLANK = " \t\f"
 _EOL = "\r\n"

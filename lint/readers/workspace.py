@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.ids import MISSING_INPUT_FILE as MISSING
 from olclint.core.secrets import redact_line, redact_text
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-MISSING = "OLC002"
 
 
 def find_root(start: Path) -> Path:

@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.ids import INVALID_CLUSTER_FILE as INVALID
 
-INVALID = "OLC001"
 MAX_NODES = 100_000
 MAX_DEPTH = 64
 
