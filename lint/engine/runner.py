@@ -1,5 +1,6 @@
-"""The rule runner: each rule gets the built model and graph; a rule that raises is a bug,
-reported as a notification with its id, and never hides the other rules' findings."""
+"""The rule runner: each rule gets a `Context` (the built model, its facts, the graph, the
+run's date); a rule that raises is a bug, reported as a notification with its id, and
+never hides the other rules' findings."""
 
 from __future__ import annotations
 

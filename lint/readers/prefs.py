@@ -1,4 +1,4 @@
-"""Connect preference files (`.prefs`) and the typed settings read from them.
+"""Connect preference files (`.prefs`): Java properties with the position of every entry.
 
 A `.prefs` file is a Java properties file, read the way `java.util.Properties.load` reads
 an `InputStream`:
@@ -20,10 +20,8 @@ A key that appears twice keeps both entries, in order; `PrefsFile.get` gives the
 as `Properties` does. Values of secret keys (`is_secret_name`) are never kept: they read
 `REDACTED` with `secret=True`; credentials inside URL values are redacted too.
 
-The settings that rules use (the table in the input contract) are resolved from the `.prefs`
-files of a node and the inline `settings:` of cluster.yaml by `resolve_settings`, which also
-types them. JDBC URLs and `host:port` values are parsed here and nowhere else
-(`parse_jdbc_url`, `parse_host_port`).
+What the keys mean (the settings catalogue, JDBC URLs, `host:port`) is the domain's:
+`olclint.domain.connect`.
 """
 
 from __future__ import annotations
