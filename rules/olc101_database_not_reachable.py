@@ -78,7 +78,7 @@ def check(ctx) -> Iterator[Finding]:
         related = [Related(p.option.location, p.message) for p in opts.problems[1:]]
         related.append(Related(db.loc("option_file"), "the database server's option file"))
         yield ctx.finding(
-            f"the database server does not start: {first.message.split('; the server')[0]}; "
+            f"the database server does not start: {first.reason}; "
             f"no Connect server ({names}) can connect",
             first.option.location,
             related=tuple(related),

@@ -132,10 +132,14 @@ class Value:
 
 @dataclass(frozen=True)
 class Problem:
-    """A value that stops the server from starting."""
+    """A value that stops the server from starting: why, and the line."""
 
-    message: str
+    reason: str  # e.g. "bind-address is empty"
     option: Option
+
+    @property
+    def message(self) -> str:
+        return f"{self.reason}; the server does not start"
 
 
 @dataclass(frozen=True)
@@ -352,7 +356,7 @@ def effective_options(
     for option in options:
         name, modifier, ambiguous = resolve_name(option.key, engine, targets)
         if ambiguous:
-            msg = f"'{option.name}' is an ambiguous option name; the server does not start"
+            msg = f"'{option.name}' is an ambiguous option name"
             problems.append(Problem(msg, option))
             continue
         if name is None:
@@ -360,7 +364,7 @@ def effective_options(
         kind = targets[name]
         given = option.value
         if modifier == "maximum":
-            msg = f"the maximum value of '{name}' cannot be set; the server does not start"
+            msg = f"the maximum value of '{name}' cannot be set"
             problems.append(Problem(msg, option))
             continue
         if modifier in ("skip", "disable", "enable"):
@@ -381,18 +385,18 @@ def effective_options(
             values[name] = Value(name, state in ("ON", "FORCE", "FORCE_PLUS_PERMANENT"), option)
         elif kind == "int":
             if given is None:
-                msg = f"option '{name}' needs a value; the server does not start"
+                msg = f"option '{name}' needs a value"
                 problems.append(Problem(msg, option))
                 continue
             number = parse_number(given)
             if number is None:
-                msg = f"{name} '{given}' is not a number; the server does not start"
+                msg = f"{name} '{given}' is not a number"
                 problems.append(Problem(msg, option))
                 continue
             values[name] = Value(name, min(number, 65535), option)
         else:
             if given is None:
-                msg = f"option '{name}' needs a value; the server does not start"
+                msg = f"option '{name}' needs a value"
                 problems.append(Problem(msg, option))
                 continue
             values[name] = Value(name, given, option)
@@ -407,7 +411,7 @@ def effective_options(
     if bind.value is not None and bind.option is not None:
         listen, why = parse_bind_address(str(bind.value), engine, version, names)
         if why:
-            problems.append(Problem(f"bind-address {why}; the server does not start", bind.option))
+            problems.append(Problem(f"bind-address {why}", bind.option))
     mysqlx_listen = None
     if engine == MYSQL and values["mysqlx"].value:
         xbind = values["mysqlx-bind-address"]
