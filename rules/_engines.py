@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Fix, Level, Related
+from olclint.domain.connect import has_setting
 from olclint.model.cluster import Cluster, Node
 from olclint.rules._settings import setting_int, undecided
 
@@ -18,8 +19,9 @@ def engine_findings(cluster: Cluster, rule: str, family: str, label: str) -> Ite
         return
     expected_name = f"{family}.expected_remote_engines"
     local_name = f"{family}.local_engines"
-    present = master.setting(expected_name) is not None or any(
-        ext.setting(local_name) is not None for ext in cluster.extensions
+    present = master.setting(expected_name) is not None or (
+        has_setting(cluster.connect_version, expected_name)
+        and any(ext.setting(local_name) is not None for ext in cluster.extensions)
     )
     if not present:
         return

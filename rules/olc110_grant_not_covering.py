@@ -2,8 +2,10 @@
 
 ## What it does
 
-For every Connect server, takes the login name (`database.user` of the server, else
-`database.user` of cluster.yaml, default `root`) and the address the database server
+For every Connect server, takes the login name (`db.username` of its store, or
+`database.user`, else `database.user` of cluster.yaml, default `root`), the schema
+(`db.schema` of its store, or the schema of its `database.url`, else `database.schema` of
+cluster.yaml) and the address the database server
 sees (the server's `address`; 127.0.0.1 for the database host connecting to
 `localhost`), and picks the account as the server does: the rows whose host pattern
 matches, most specific host first, a named user before the anonymous one, first match
@@ -64,8 +66,17 @@ def check(cluster, graph) -> Iterator[Finding]:
     accounts = db.grants.accounts
     for node in cluster.nodes:
         target = connection_target(cluster, node)
-        if target is None or target.wrong_host:
+        if target is None or target.wrong_host or target.undecided is not None:
             continue
+        conn = target.connection
+        if conn is not None and conn.foreign_vendor:
+            continue  # another product: OLC101 says so
+        schema = target.schema or db.schema
+        schema_related = (
+            (Related(target.schema_location, f"uses schema {schema}"),)
+            if target.schema_location is not None
+            else ()
+        )
         user_setting = node.setting("database.user")
         user = user_setting.value if user_setting and user_setting.value else db.user
         user_related = (
@@ -90,31 +101,31 @@ def check(cluster, graph) -> Iterator[Finding]:
                 subject=f"{user}:no-account",
             )
             continue
-        granted = account.has_all_on(db.schema)
+        granted = account.has_all_on(schema)
         if granted is not None:
             continue
         hidden = [
             Related(a.location, f"{account_name(a)} would cover it but is not used")
             for a in pick.matching[1:]
-            if a.has_all_on(db.schema) is not None
+            if a.has_all_on(schema) is not None
         ]
         if account.anonymous and user != "":
             cause = (
                 f"the anonymous account {account_name(account)} ({short(account.location)}) "
                 "is more specific and wins; it lacks ALL PRIVILEGES on "
-                f"{db.schema}.*"
+                f"{schema}.*"
             )
         else:
             cause = (
                 f"the account the server picks, {account_name(account)} "
-                f"({short(account.location)}), lacks ALL PRIVILEGES on {db.schema}.*"
+                f"({short(account.location)}), lacks ALL PRIVILEGES on {schema}.*"
             )
         yield Finding(
             ID,
             LEVEL,
             f"{who} logs in as '{user}' but {cause}.",
             account.location,
-            related=(*hidden, *user_related),
+            related=(*hidden, *user_related, *schema_related),
             node=node.name,
             subject=f"{user}@{account.host}",
         )
