@@ -243,3 +243,22 @@ def test_max_connections_match_mariadbd(given: str, tmp_path: Path) -> None:
     )
     ours = effective_options(parse_option_text(cnf.read_text(), "my.cnf"), "mariadb", (10, 11))
     assert int(theirs) == ours.max_connections.value
+
+
+def test_example_of_real_stores(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from olclint.cli.main import main
+
+    root = Path(__file__).resolve().parent.parent
+    example = root / "examples" / "prod-eu-settings"
+    code = main(["check", str(example), "--root", str(root), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [
+        (f["rule"], f["location"]["path"], f["location"]["line"]) for f in report["findings"]
+    ] == [("OLC104", "examples/prod-eu-settings/master01/my.ini", 6)]
+    assert report["findings"][0]["message"].startswith(
+        "the Connect servers may open 144 database connections (master01 48 (default), "
+        "ext01 48 (default), ext02 48 (default)) but the database accepts max_connections=120"
+    )
