@@ -12,6 +12,7 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
@@ -421,7 +422,7 @@ def resolve_settings(
     speaks_connect = any(p.key in real_only for f in (*prefs, *overrides) for p in f.properties)
     layers = (tuple(overrides), tuple(prefs))
     for name, kind in SETTINGS.items():
-        found: list[tuple[object, ConnectKey | None]] = []  # per layer: (prop, real key)
+        found: list[tuple[Any, ConnectKey | None]] = []  # per layer: (prop, its Connect key)
         if name in key_map:
             candidates: list[tuple[str, ConnectKey | None]] = [(key_map[name], None)]
         else:
@@ -483,8 +484,9 @@ def resolve_settings(
                             Level.NOTE,
                         )
                     )
-                found.append(prop)
-        overridden = found[1].location if len(found) > 1 else None
+                found.append((prop, connect_key))
+        overridden = found[1][0].location if len(found) > 1 else None
+        real_key = False
         if name in inline:
             value, where = inline[name]
             raw = _inline_raw(value)
@@ -492,7 +494,8 @@ def resolve_settings(
             secret = False
             key = name
         elif found:
-            prop = found[0]
+            prop, connect_key = found[0]
+            real_key = connect_key is not None
             value = raw = prop.value
             location, value_location, source = prop.location, prop.value_location, "prefs"
             secret = prop.secret
@@ -504,7 +507,7 @@ def resolve_settings(
             typed = _typed(name, kind, value, raw)
         except ValueError as exc:
             typed = None
-            label = name if key == name else f"{key} ({name})"
+            label = f"{key} ({name})" if real_key and key != name else name
             problems.append(diag(INPUT_VALUE, Level.ERROR, f"{label}: {exc}", where, subject=name))
         if secret:
             raw = REDACTED
