@@ -233,7 +233,9 @@ def write_cluster(folder: Path, spec: Spec) -> Path:
     master = folder / "master01"
     (master / "conf").mkdir(parents=True, exist_ok=True)
     (master / "settings").mkdir(parents=True, exist_ok=True)
-    (master / "my.ini").write_text(MY_INI.format(connections=100 + 10 * n), encoding="utf-8")
+    # room for every server's default pool of 48 connections (OLC104), and some to spare
+    connections = 48 * (n + 1) + 20
+    (master / "my.ini").write_text(MY_INI.format(connections=connections), encoding="utf-8")
     (master / "conf" / "tuning.ini").write_text(TUNING_INI, encoding="utf-8")
     (master / "grants.sql").write_text(
         _grants_sql(rng, spec, addresses, branches), encoding="utf-8"

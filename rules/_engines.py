@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Fix, Level, Related
+from olclint.domain.connect import has_setting
 from olclint.engine.rule import Context
 from olclint.model.cluster import Node
 from olclint.rules._settings import setting_int, undecided
@@ -20,8 +21,9 @@ def engine_findings(ctx: Context, family: str, label: str) -> Iterator[Finding]:
         return
     expected_name = f"{family}.expected_remote_engines"
     local_name = f"{family}.local_engines"
-    present = master.setting(expected_name) is not None or any(
-        ext.setting(local_name) is not None for ext in cluster.extensions
+    present = master.setting(expected_name) is not None or (
+        has_setting(cluster.connect_version, expected_name)
+        and any(ext.setting(local_name) is not None for ext in cluster.extensions)
     )
     if not present:
         return

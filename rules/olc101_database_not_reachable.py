@@ -2,9 +2,10 @@
 
 ## What it does
 
-For every Connect server, works out where it connects (the host of its `database.url`;
-by default the database node's address, and `localhost` = 127.0.0.1 on the database host
-itself) and checks, as the database server would:
+For every Connect server, works out where it connects (the `db.host` of its store, as
+Connect 2021 keeps it in `com.objectiflune.repository.eclipselink.generic.prefs`, or the
+host of a `database.url`; by default the database node's address, and `localhost` =
+127.0.0.1 on the database host itself) and checks, as the database server would:
 
 - the option file does not stop the server (an empty or malformed `bind-address`, a
   `port` that is not a number, an ambiguous option name);
@@ -13,9 +14,15 @@ itself) and checks, as the database server would:
   listen on loopback only, another interface's address does not cover this one, and on
   MariaDB `::` listens on IPv6 only, so IPv4 clients are refused (MySQL's `::` takes
   both);
-- `database.url` names the database server, not another host;
+- `db.host` (or `database.url`) names the database server, not another host;
+- `db.vendor`, when set, is `MySQL` or `MariaDB`: another product is another database;
 - with `networks` and `routes` declared, a route allows the port from the server's
   network to the database's.
+
+A `db.host` that is missing (while `db.port` or `db.schema` is set) or empty, and
+`db.query.params` that require TLS (`sslMode=REQUIRED`, `VERIFY_CA`, `VERIFY_IDENTITY`),
+are notes: olclint cannot tell what Connect then connects to, or whether the server has
+a certificate.
 
 Options are read from the groups the server reads (`[mysqld]`, `[server]`,
 `[mysqld-X.Y]`, on MariaDB also `[mariadb]`, `[mariadbd]`, `[client-server]`...), with
@@ -45,8 +52,8 @@ bind-address = 0.0.0.0      # or the database host's own address, 192.168.10.10
 ## How to fix
 
 Change the reported line: set `bind-address` to the address the Connect servers use (or
-`0.0.0.0` / `*`), remove `skip-networking`, point `database.url` at the database host, or
-add a route for the database port between the networks.
+`0.0.0.0` / `*`), remove `skip-networking`, point `db.host` (or `database.url`) at the
+database host, or add a route for the database port between the networks.
 """
 
 from __future__ import annotations
@@ -89,11 +96,42 @@ def check(ctx) -> Iterator[Finding]:
         target = facts.server(node).connection
         if target is None:
             continue
+        conn = target.connection
+        if conn is not None and conn.foreign_vendor and conn.vendor is not None:
+            yield ctx.finding(
+                f"{node.name}: {conn.vendor.key}={conn.vendor.value} makes it use another "
+                f"database product, not the cluster's {db.engine} database",
+                conn.vendor.location or node.loc("address"),
+                node=node.name,
+                subject="db.vendor",
+            )
+            continue
+        if target.undecided is not None:
+            yield ctx.finding(
+                f"could not check whether {node.name} reaches the database: "
+                f"{target.undecided} on {node.name}, and olclint does not guess the host "
+                "Connect then uses; set db.host to the database server's address",
+                target.url_location or target.port_location or node.loc("address"),
+                level=Level.NOTE,
+                node=node.name,
+                subject="db.host",
+            )
+            continue
         url_related = (
             (Related(target.url_location, f"{node.name} connects to {target.host}"),)
             if target.url_location is not None
             else ()
         )
+        tls = conn.tls_required if conn is not None else None
+        if tls is not None:
+            yield ctx.finding(
+                f"{node.name} requires TLS ({tls}): olclint cannot tell whether the database "
+                "server has a certificate; without one every connection is refused",
+                conn.params_location or node.loc("address"),
+                level=Level.NOTE,
+                node=node.name,
+                subject="tls",
+            )
         if target.wrong_host:
             where = target.url_location or node.loc("address")
             db_host = cluster.database_node.name if cluster.database_node else "the database"
@@ -103,7 +141,7 @@ def check(ctx) -> Iterator[Finding]:
                 where,
                 related=(Related(db.loc("node") if db.node else db.location, "the database"),),
                 node=node.name,
-                subject="database.url",
+                subject=target.host_key,
             )
             continue
         if opts.skip_networking.value:
@@ -119,7 +157,7 @@ def check(ctx) -> Iterator[Finding]:
             continue
         if target.address is None:
             yield ctx.finding(
-                f"{node.name}: database.url names host '{target.host}', which olclint cannot "
+                f"{node.name}: {target.host_key} names host '{target.host}', which olclint cannot "
                 "resolve; give the database node a `hostname` or use its address",
                 target.url_location or node.loc("address"),
                 level=Level.NOTE,

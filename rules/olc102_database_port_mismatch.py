@@ -2,10 +2,10 @@
 
 ## What it does
 
-Compares, for every Connect server, the port it connects to (the port of its
-`database.url`, else `database.port` of cluster.yaml, default 3306) with the port the
-database server listens on (the effective `port` of its option file, default 3306; a
-`port` of 0 also means 3306).
+Compares, for every Connect server, the port it connects to (the `db.port` of its store,
+or the port of its `database.url`, else `database.port` of cluster.yaml, default 3306)
+with the port the database server listens on (the effective `port` of its option file,
+default 3306; a `port` of 0 also means 3306).
 
 ## Why it matters
 
@@ -21,11 +21,13 @@ port = 3307          # the Connect servers connect to 3306
 ```
 
 Passing: `port = 3306`, or `database.port: 3307` in cluster.yaml and the same port in
-every `database.url`.
+every server's `db.port` (or `database.url`).
 
 ## How to fix
 
-Change the reported line: the port in `database.url`, `database.port` in cluster.yaml,
+Change the reported line: `db.port` in the server's
+`com.objectiflune.repository.eclipselink.generic.prefs` (or the port in `database.url`),
+`database.port` in cluster.yaml,
 or the `port` line of the option file, so that they agree.
 """
 
@@ -66,12 +68,12 @@ def check(ctx) -> Iterator[Finding]:
             continue
         if target.port_from_url:
             yield ctx.finding(
-                f"{node.name} ({node.address}) connects to port {target.port} (database.url) "
-                f"but the database listens on {listen_where}",
-                target.url_location,
+                f"{node.name} ({node.address}) connects to port {target.port} "
+                f"({target.port_key}) but the database listens on {listen_where}",
+                target.port_location,
                 related=listen_related,
                 node=node.name,
-                subject="database.url:port",
+                subject=f"{target.port_key}:port",
             )
         else:
             from_yaml.append(node.name)

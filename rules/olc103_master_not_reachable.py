@@ -2,10 +2,18 @@
 
 ## What it does
 
-For every extension, reads `master.location` (`host:port`, default port 9340) and checks
-that the host is the master: its `address`, its `hostname`, or nothing else (not
-`localhost`, not another node). With `networks` and `routes` declared, it also checks
-that a route from the extension's network reaches the master's on that port.
+For every extension, reads `master.location` (`host:port`) and checks that the host is
+the master: its `address`, its `hostname`, or nothing else (not `localhost`, not another
+node). The port the extension connects to (`server.connections.master.port` of its
+`com.objectiflune.scheduling.prefs`, or the port of `master.location`; default 9340) must
+be the port the master listens on (`server.primary.port` of the master's
+`com.objectiflune.serverengine.preferences.prefs`, default 9340); the finding says which
+line to change on which side. With `networks` and `routes` declared, it also checks that a
+route from the extension's network reaches the master's on that port.
+
+Connect 2021's stores hold no known key for the master's host, so with real stores give
+it inline (`settings: {master.location: "connect-m1:9340"}` in cluster.yaml); without it
+olclint notes that it could not check the host.
 
 ## Why it matters
 
@@ -22,10 +30,20 @@ master.location=localhost:9340
 Passing: `master.location=192.168.10.10:9340` (the master's address) or
 `connect-m1:9340` (its hostname).
 
+```properties
+# ext01/settings/com.objectiflune.scheduling.prefs
+server.connections.master.port=9341
+# master01/settings/com.objectiflune.serverengine.preferences.prefs
+server.primary.port=9340
+```
+
+Passing: the same port on both sides.
+
 ## How to fix
 
-Point `master.location` at the master's address or host name, or add a route for the
-port between the networks. When the collected `.prefs` files of an extension hold no
+Point `master.location` at the master's address or host name, make the extension's
+master port and the master's `server.primary.port` agree, or add a route for the port
+between the networks. When the collected `.prefs` files of an extension hold no
 `master.location` (and cluster.yaml gives none inline), olclint notes that it could not
 decide; without collected `.prefs` files it says nothing.
 """
@@ -52,13 +70,73 @@ def _names_master(host: str, master) -> bool:
         return master.hostname is not None and host.lower() == master.hostname.lower()
 
 
+def _port_line(setting) -> str:
+    where = setting.value_location or setting.location
+    return f"{setting.key or setting.name}, {where.path.rsplit('/', 1)[-1]}:{where.line}"
+
+
+def _port_findings(ctx, node, master, listen, listen_setting, location) -> Iterator[Finding]:
+    """The extension's master port (`server.connections.master.port`, or the port of
+    `master.location`) against the master's `server.primary.port`."""
+    if listen_setting is not None:
+        listen_text = f"{listen} ({_port_line(listen_setting)})"
+        listen_at = listen_setting.value_location or listen_setting.location
+    else:
+        listen_text = f"{listen} (the default; no server.primary.port)"
+        listen_at = master.loc("address")
+    given = [
+        (s, s.value if s.name == "master.port" else s.value.port)
+        for s in (node.setting("master.port"), location)
+        if s is not None and s.value is not None
+    ]
+    given = [(s, port) for s, port in given if port is not None]
+    if not given:
+        if listen == DEFAULT_MASTER_PORT:
+            return
+        yield ctx.finding(
+            f"{node.name} connects to the master on the default port {DEFAULT_MASTER_PORT} "
+            f"(no server.connections.master.port) but {master.name} listens on {listen_text}; "
+            f"set server.connections.master.port={listen} on {node.name}, or "
+            f"server.primary.port={DEFAULT_MASTER_PORT} on {master.name}",
+            listen_at,
+            related=(Related(node.location, f"{node.name} uses the default port"),),
+            node=node.name,
+            subject="master.port",
+        )
+        return
+    for setting, port in given:
+        if port == listen:
+            continue
+        fix_here = f"set it to {listen} on {node.name}"
+        if listen_setting is not None:
+            fix_here += f", or server.primary.port to {port} on {master.name}"
+        yield ctx.finding(
+            f"{node.name} connects to the master on port {port} ({_port_line(setting)}) but "
+            f"{master.name} listens on {listen_text}; {fix_here}",
+            setting.value_location or setting.location,
+            related=(Related(listen_at, f"{master.name} listens on port {listen}"),),
+            node=node.name,
+            subject=f"{setting.name}:port",
+        )
+
+
 def check(ctx) -> Iterator[Finding]:
     cluster = ctx.cluster
     master = cluster.master
     if master is None:
         return
+    listen_setting = master.setting("server.port")
+    listen = DEFAULT_MASTER_PORT
+    if listen_setting is not None:
+        if listen_setting.value is None:
+            return  # unreadable: OLC005
+        listen = listen_setting.value
     for node in cluster.extensions:
         setting = node.setting("master.location")
+        if setting is not None and setting.value is None:
+            continue  # unreadable: OLC005
+        port_findings = list(_port_findings(ctx, node, master, listen, listen_setting, setting))
+        yield from port_findings
         if setting is None:
             if not node.prefs:
                 continue  # no .prefs collected for this server (inline values are partial)
@@ -67,10 +145,7 @@ def check(ctx) -> Iterator[Finding]:
             )
             continue
         value = setting.value
-        if value is None:
-            continue  # unreadable: OLC005
         where = setting.value_location or setting.location
-        port = value.port or DEFAULT_MASTER_PORT
         master_at = Related(master.loc("address"), f"the master {master.name} is {master.address}")
         if not _names_master(value.host, master):
             known = str(master.address) + (f" or {master.hostname}" if master.hostname else "")
@@ -83,6 +158,9 @@ def check(ctx) -> Iterator[Finding]:
                 subject="master.location",
             )
             continue
+        if port_findings:
+            continue
+        port = value.port or listen
         if not reaches(ctx.graph, server_id(node.name), server_id(master.name), port):
             yield ctx.finding(
                 f"{node.name} ({node.address}) has no network route to the master "

@@ -2,8 +2,10 @@
 
 ## What it does
 
-For every Connect server, takes the login name (`database.user` of the server, else
-`database.user` of cluster.yaml, default `root`) and the address the database server
+For every Connect server, takes the login name (`db.username` of its store, or
+`database.user`, else `database.user` of cluster.yaml, default `root`), the schema
+(`db.schema` of its store, or the schema of its `database.url`, else `database.schema` of
+cluster.yaml) and the address the database server
 sees (the server's `address`; 127.0.0.1 for the database host connecting to
 `localhost`), and picks the account as the server does: the rows whose host pattern
 matches, most specific host first, a named user before the anonymous one, first match
@@ -50,6 +52,7 @@ from collections.abc import Iterator
 from olclint.core.findings import Finding, Level, Related
 from olclint.domain.accounts import account_name
 from olclint.domain.mysql import short
+from olclint.model.facts import FILE
 
 ID = "OLC110"
 NAME = "GrantNotCovering"
@@ -60,12 +63,17 @@ def check(ctx) -> Iterator[Finding]:
     database = ctx.facts.database
     if database is None or not database.grants_collected:
         return
-    schema = database.schema
     for node in ctx.cluster.nodes:
         server = ctx.facts.server(node)
         login, target = server.login, server.connection
         if login is None or target is None:
             continue
+        schema = login.schema.value
+        schema_related = (
+            (Related(login.schema.location, f"uses schema {schema}"),)
+            if login.schema.origin == FILE and login.schema.location is not None
+            else ()
+        )
         user = login.user.value
         user_related = (
             (Related(login.user.where, f"logs in as '{user}'"),) if login.own_user else ()
@@ -103,7 +111,7 @@ def check(ctx) -> Iterator[Finding]:
         yield ctx.finding(
             f"{who} logs in as '{user}' but {cause}.",
             account.location,
-            related=(*hidden, *user_related),
+            related=(*hidden, *user_related, *schema_related),
             node=node.name,
             subject=f"{user}@{account.host}",
         )

@@ -19,14 +19,15 @@ When some of these settings are set but one is missing (or unreadable) on a serv
 rule cannot decide: it reports a note naming the setting and the server, at the server's
 name in `cluster.yaml`, instead of guessing.
 
-The rule runs when the master has `merge.expected_remote_engines` or an extension has
-`merge.local_engines` (the master's own local engines do not count); when none has (the
-preferences were not collected, or the version has no such field) it says nothing. The
-fields are documented for Connect 1.x (1.4 to 1.8). Connect 2019.1 and later moved
-engine set-up to the Connect Server Configuration tool and document no such field, so
-with `connect_version` 2019 or later the settings are normally absent and the rule is
-silent; if they are present anyway (mapped with `preference_keys`), they are checked the
-same way, whatever the version.
+The rule runs when the master has `merge.expected_remote_engines` or, on Connect 1.x,
+an extension has `merge.local_engines` (the master's own local engines do not count);
+when none has (the preferences were not collected, or the version has no such field) it
+says nothing. The expected field is documented for Connect 1.x (1.4 to 1.8). Connect
+2019.1 and later moved engine set-up to the Connect Server Configuration tool and have
+no such field (the 2021.x stores keep only the local count,
+`server.engine.setup.count.merge.engine`), so with `connect_version` 2019 or later, or
+none, the rule runs only when the master's store sets it anyway (mapped with
+`preference_keys`), and then checks it the same way.
 
 ## Why it matters
 

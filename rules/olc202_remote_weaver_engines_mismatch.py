@@ -11,10 +11,11 @@ related location, and carries a fix writing the sum when the master's value come
 `.prefs` file.
 
 A missing or unreadable setting on a server gives a note naming it and the server,
-instead of a verdict. The rule runs when the master has the expected setting or an
-extension its local engines; the fields are documented for Connect 1.x, and with Connect
-2019.1 and later (engine set-up in the Connect Server Configuration tool) they are
-normally absent, so the rule is silent there unless they are present.
+instead of a verdict. The rule runs when the master has the expected setting or, on
+Connect 1.x, an extension its local engines; the expected field is documented for Connect
+1.x only, and with Connect 2019.1 and later (engine set-up in the Connect Server
+Configuration tool), or no `connect_version`, the rule runs only when the master's store
+sets it.
 
 ## Why it matters
 

@@ -422,7 +422,16 @@ def test_settings_table_matches_the_contract() -> None:
         "cleanup.files": "bool",
         "database.url": "jdbc",
         "database.user": "string",
+        # beyond the contract's table: the keys of Connect 2021.x stores
+        "database.vendor": "string",
+        "database.host": "string",
+        "database.port": "port",
+        "database.schema": "string",
+        "database.query_params": "string",
+        "database.max_pool_connections": "int",
+        "server.port": "port",
         "master.location": "hostport",
+        "master.port": "port",
     }
 
 
@@ -460,6 +469,7 @@ def test_typed_values_from_prefs() -> None:
         Location(P, 1, 1),
         Location(P, 1, 23, 1, 24),
         "prefs",
+        "merge.local_engines",
     )
     assert found["cleanup.cron"].raw == "0 0 2 ? * 1  "
 
@@ -491,7 +501,7 @@ def test_inline_values_override_prefs() -> None:
     )
     assert problems_ == []
     assert found["merge.local_engines"] == Setting(
-        "merge.local_engines", "6", 6, where, where, "inline"
+        "merge.local_engines", "6", 6, where, where, "inline", "merge.local_engines"
     )
     assert found["cleanup.enabled"].value is True
     assert found["cleanup.enabled"].raw == "true"

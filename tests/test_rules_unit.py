@@ -30,7 +30,7 @@ def related(found: Finding) -> list[tuple[str, str]]:
     return [(str(r.location), r.message) for r in found.related]
 
 
-INPUT_RULES = ["olc001", "olc002", "olc003", "olc004", "olc005", "olc006"]
+INPUT_RULES = ["olc001", "olc002", "olc003", "olc004", "olc005", "olc006", "olc008"]
 
 
 def test_every_rule_has_a_unit_test_here() -> None:
@@ -264,6 +264,37 @@ def test_olc114_host_name_account_under_skip_name_resolve() -> None:
         )
     ]
     assert findings(RULES["olc114"], cluster(my_ini="[mysqld]\n", grants=grants)) == []
+
+
+def test_olc104_connection_pools_exceed_max_connections() -> None:
+    pools = (
+        master(prefs="database.max_pool_connections=100\n"),
+        extension(prefs="database.max_pool_connections=60\n"),
+    )
+    found = findings(RULES["olc104"], cluster(*pools, my_ini="[mysqld]\nmax_connections=150\n"))
+    assert brief(found) == [
+        (
+            "OLC104",
+            "warning",
+            "the Connect servers may open 160 database connections (master01 100, ext01 60) but "
+            "the database accepts max_connections=150 (my.ini:2); under load it refuses the rest "
+            "and jobs fail",
+            "db/my.ini:2:1",
+            "",
+            "max_connections",
+        )
+    ]
+    assert related(found[0]) == [
+        ("master01/settings/test.prefs:1:31", "master01's pool may open 100 connections"),
+        ("ext01/settings/test.prefs:1:31", "ext01's pool may open 60 connections"),
+    ]
+    # two servers with the default pool of 48 fit in 150, not in 90
+    assert findings(RULES["olc104"], cluster(my_ini="[mysqld]\nmax_connections=150\n")) == []
+    tight = findings(RULES["olc104"], cluster(my_ini="[mysqld]\nmax_connections=90\n"))
+    assert [f.message.split(" but ")[0] for f in tight] == [
+        "the Connect servers may open 96 database connections (master01 48 (default), "
+        "ext01 48 (default))"
+    ]
 
 
 # -- cluster side --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ OPTION_FILE_LINE_IGNORED = "OLC004"
 INPUT_VALUE_ERROR = "OLC005"
 INCLUDE_NOT_FOLLOWED = "OLC006"
 UNUSED_SUPPRESSION = "OLC007"
+PREFERENCE_LINE_IGNORED = "OLC008"
 
 # The input rules: their findings come from reading, so they run on every cluster, even
 # one whose cluster file is unusable.
@@ -25,4 +26,5 @@ BY_NAME = {
     "InputValueError": INPUT_VALUE_ERROR,
     "IncludeNotFollowed": INCLUDE_NOT_FOLLOWED,
     "UnusedSuppression": UNUSED_SUPPRESSION,
+    "PreferenceLineIgnored": PREFERENCE_LINE_IGNORED,
 }

@@ -12,8 +12,10 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.ids import PREFERENCE_LINE_IGNORED as PREFERENCE_IGNORED
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 from olclint.readers.prefs import INPUT_VALUE, PrefsFile, looks_like_url
 
@@ -222,7 +224,15 @@ SETTINGS: dict[str, str] = {
     "cleanup.files": "bool",
     "database.url": "jdbc",
     "database.user": "string",
+    "database.vendor": "string",
+    "database.host": "string",
+    "database.port": "port",
+    "database.schema": "string",
+    "database.query_params": "string",
+    "database.max_pool_connections": "int",
+    "server.port": "port",
     "master.location": "hostport",
+    "master.port": "port",
 }
 
 
@@ -234,6 +244,8 @@ class Setting:
     location: Location  # the .prefs key line, or the cluster.yaml value
     value_location: Location | None
     source: str  # "prefs" or "inline"
+    key: str = ""  # the key as found in the .prefs file (the setting name when inline)
+    overrides: Location | None = None  # the store line an Initialization/Preferences file beat
 
 
 _INT = re.compile(r"[+-]?[0-9]+")
@@ -250,12 +262,16 @@ def _inline_raw(value: object) -> str:
 
 def _typed(name: str, kind: str, value: object, raw: str) -> object:
     """The typed value, or raise ValueError with the message (without the setting name)."""
-    if kind == "int":
+    if kind in ("int", "port"):
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and _INT.fullmatch(value.strip()):
-            return int(value.strip())
-        raise ValueError(f"'{_shown(raw)}' is not an integer")
+            number = value
+        elif isinstance(value, str) and _INT.fullmatch(value.strip()):
+            number = int(value.strip())
+        else:
+            raise ValueError(f"'{_shown(raw)}' is not an integer")
+        if kind == "port" and not 1 <= number <= 65535:
+            raise ValueError(f"port {number} is not between 1 and 65535")
+        return number
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -283,47 +299,349 @@ def _typed(name: str, kind: str, value: object, raw: str) -> object:
     return value
 
 
+# -- Connect's own keys, by version ---------------------------------------------------------
+
+CLEANUP_BUNDLE = "com.objectiflune.cleanup.prefs"
+SCHEDULING_BUNDLE = "com.objectiflune.scheduling.prefs"
+REPOSITORY_BUNDLE = "com.objectiflune.repository.eclipselink.generic.prefs"
+SERVER_BUNDLE = "com.objectiflune.serverengine.preferences.prefs"
+BUNDLES = frozenset({CLEANUP_BUNDLE, SCHEDULING_BUNDLE, REPOSITORY_BUNDLE, SERVER_BUNDLE})
+
+DEFAULT_POOL_CONNECTIONS = 48  # db.max.pool.connections, shown commented out in 2021.x stores
+REAL_KEYS_FROM = (2021, 1)
+
+
+@dataclass(frozen=True)
+class ConnectKey:
+    key: str  # the key in Connect's store
+    bundle: str  # the file of the .settings folder that holds it
+
+
+# Seen in Connect 2021.1.2 / 2021.2 stores (`.settings` of %PROGRAMDATA%\Objectif Lune\OL
+# Connect, and the container project of Objectif Lune that ships them). No key is known
+# for the master host of an extension or for the 1.x "Expected Remote Engines" fields.
+KEYS_2021: dict[str, ConnectKey] = {
+    "cleanup.enabled": ConnectKey("cleanup.enabled", CLEANUP_BUNDLE),
+    "cleanup.run_at_startup": ConnectKey("cleanup.startup", CLEANUP_BUNDLE),
+    "cleanup.cron": ConnectKey("cleanup.cron.schedule", CLEANUP_BUNDLE),
+    "cleanup.database": ConnectKey("cleanup.database.enabled", CLEANUP_BUNDLE),
+    "cleanup.files": ConnectKey("cleanup.orphaned.file.enabled", CLEANUP_BUNDLE),
+    "merge.local_engines": ConnectKey("server.engine.setup.count.merge.engine", SCHEDULING_BUNDLE),
+    "weaver.local_engines": ConnectKey(
+        "server.engine.setup.count.weaver.engine", SCHEDULING_BUNDLE
+    ),
+    "scheduling.max_records_small_job": ConnectKey(
+        "server.output.creation.job.size.small.maximum", SCHEDULING_BUNDLE
+    ),
+    "scheduling.min_records_large_job": ConnectKey(
+        "server.output.creation.job.size.large.minimum", SCHEDULING_BUNDLE
+    ),
+    "master.port": ConnectKey("server.connections.master.port", SCHEDULING_BUNDLE),
+    "database.vendor": ConnectKey("db.vendor", REPOSITORY_BUNDLE),
+    "database.host": ConnectKey("db.host", REPOSITORY_BUNDLE),
+    "database.port": ConnectKey("db.port", REPOSITORY_BUNDLE),
+    "database.schema": ConnectKey("db.schema", REPOSITORY_BUNDLE),
+    "database.user": ConnectKey("db.username", REPOSITORY_BUNDLE),
+    "database.query_params": ConnectKey("db.query.params", REPOSITORY_BUNDLE),
+    "database.max_pool_connections": ConnectKey("db.max.pool.connections", REPOSITORY_BUNDLE),
+    "server.port": ConnectKey("server.primary.port", SERVER_BUNDLE),
+}
+
+# Settings that exist only in Connect 1.x (the Preferences dialog of 1.4-1.8); from 2019 the
+# engine setup moved to the Server Configuration tool and no such field is documented.
+ONLY_BEFORE_2019 = frozenset({"merge.expected_remote_engines", "weaver.expected_remote_engines"})
+
+
+def connect_keys(version: tuple[int, ...] | None) -> Mapping[str, ConnectKey]:
+    """Connect's own key for each setting, for a Connect version (None: unknown).
+
+    The 2021.x keys are the defaults for 2021.1 and later and for an unknown version (no
+    later store is public; the same keys are assumed until one differs). Earlier versions
+    have no known keys: their settings are found under the setting names only.
+    """
+    if version is None or version >= REAL_KEYS_FROM:
+        return KEYS_2021
+    return {}
+
+
+def has_setting(version: tuple[int, ...] | None, name: str) -> bool:
+    """Whether Connect of that version is known to have the setting at all."""
+    if name in ONLY_BEFORE_2019:
+        return version is not None and version < (2019,)
+    return True
+
+
+def pool_default(version: tuple[int, ...] | None) -> int | None:
+    """The connection pool maximum a server uses when its store sets none (None: unknown)."""
+    return DEFAULT_POOL_CONNECTIONS if version is None or version >= REAL_KEYS_FROM else None
+
+
+def _file_name(prefs_file: PrefsFile) -> str:
+    return prefs_file.path.rsplit("/", 1)[-1]
+
+
+def _ignored(message: str, prop, level: Level = Level.WARNING) -> Finding:
+    return diag(PREFERENCE_IGNORED, level, message, prop.location, subject=prop.key)
+
+
 def resolve_settings(
     prefs: Sequence[PrefsFile],
     key_map: Mapping[str, str],
     inline: Mapping[str, tuple[object, Location]],
+    *,
+    overrides: Sequence[PrefsFile] = (),
+    connect_version: tuple[int, ...] | None = None,
 ) -> tuple[dict[str, Setting], list[Finding]]:
-    """The typed settings of one node, by setting name, and OLC005 for unreadable values.
+    """The typed settings of one node, by setting name, and the findings of reading them.
 
-    Each setting of `SETTINGS` is looked up by its key (`key_map`, default: the setting
-    name) in `prefs`; when several files hold it the last file wins, and within a file the
-    last entry. An inline value (already YAML-typed) overrides the files. Only the value
-    that wins is typed and checked. A value of the wrong type gives OLC005 at the value
-    and the setting is kept with `value=None`. Names outside `SETTINGS` are ignored here
-    (cluster.yaml validation reports them). Missing settings are simply absent.
+    Each setting of `SETTINGS` is looked up by its keys: the key of `key_map`
+    (`preference_keys`) alone when one is given; else Connect's own key for the version
+    (`connect_keys`) first, then the setting name. Layers, strongest first: the inline
+    value of cluster.yaml, the `overrides` files (Connect's `Initialization/Preferences`,
+    which override keys of the same name at start-up), then `prefs`; within a layer the
+    last file wins, and within a file the last entry.
+
+    - A Connect key in another bundle's file (`cleanup.startup` in
+      `com.objectiflune.scheduling.prefs`) is not read by Connect: it is ignored and
+      reported (OLC008, warning). Files whose name is not a Connect bundle are taken as
+      collected under another name and read.
+    - A setting name used as a key in a store that holds Connect's own keys is not a key
+      Connect reads: still used (setting names stay accepted), reported as a note
+      (OLC008); ignored, with a warning, when Connect's key is there too.
+    - Only the value that wins is typed and checked; a value of the wrong type gives
+      OLC005 at the value and the setting is kept with `value=None`.
+
+    Names outside `SETTINGS` and keys no setting uses are ignored here.
     """
     settings: dict[str, Setting] = {}
     problems: list[Finding] = []
+    real = connect_keys(connect_version)
+    real_only = {k.key for k in real.values()} - set(SETTINGS)
+    speaks_connect = any(p.key in real_only for f in (*prefs, *overrides) for p in f.properties)
+    layers = (tuple(overrides), tuple(prefs))
     for name, kind in SETTINGS.items():
+        found: list[tuple[Any, ConnectKey | None]] = []  # per layer: (prop, its Connect key)
+        if name in key_map:
+            candidates: list[tuple[str, ConnectKey | None]] = [(key_map[name], None)]
+        else:
+            own = real.get(name)
+            candidates = [(own.key, own)] if own is not None else []
+            if own is None or own.key != name:
+                candidates.append((name, None))
+        for layer in layers:
+            best = None
+            for key, connect_key in candidates:
+                prop = None
+                for prefs_file in layer:
+                    entry = prefs_file.get(key)
+                    if entry is None:
+                        continue
+                    file_name = _file_name(prefs_file)
+                    if (
+                        connect_key is not None
+                        and file_name in BUNDLES
+                        and file_name != connect_key.bundle
+                    ):
+                        problems.append(
+                            _ignored(
+                                f"{key} belongs in {connect_key.bundle}: Connect does not read "
+                                f"it from {file_name}, so this line is ignored",
+                                entry,
+                            )
+                        )
+                        continue
+                    prop = entry
+                if prop is None:
+                    continue
+                if best is None:
+                    best = (prop, connect_key)
+                elif connect_key is None and speaks_connect:
+                    problems.append(
+                        _ignored(
+                            f"{key} is olclint's setting name, not a Connect key: Connect "
+                            f"ignores this line; {best[0].key} ({_file_name_of(best[0])}:"
+                            f"{best[0].location.line}) decides {name}",
+                            prop,
+                        )
+                    )
+            if best is not None:
+                prop, connect_key = best
+                own = real.get(name)
+                if (
+                    connect_key is None
+                    and speaks_connect
+                    and own is not None
+                    and key_map.get(name) is None
+                ):
+                    problems.append(
+                        _ignored(
+                            f"{prop.key} is olclint's setting name, not a Connect key: Connect "
+                            f"ignores this line (its key is {own.key} in {own.bundle}); olclint "
+                            "reads it as written",
+                            prop,
+                            Level.NOTE,
+                        )
+                    )
+                found.append((prop, connect_key))
+        overridden = found[1][0].location if len(found) > 1 else None
+        real_key = False
         if name in inline:
             value, where = inline[name]
             raw = _inline_raw(value)
             location, value_location, source = where, where, "inline"
             secret = False
-        else:
-            key = key_map.get(name) or name
-            prop = None
-            for prefs_file in prefs:
-                found = prefs_file.get(key)
-                if found is not None:
-                    prop = found
-            if prop is None:
-                continue
+            key = name
+        elif found:
+            prop, connect_key = found[0]
+            real_key = connect_key is not None
             value = raw = prop.value
             location, value_location, source = prop.location, prop.value_location, "prefs"
             secret = prop.secret
             where = prop.value_location
+            key = prop.key
+        else:
+            continue
         try:
             typed = _typed(name, kind, value, raw)
         except ValueError as exc:
             typed = None
-            problems.append(diag(INPUT_VALUE, Level.ERROR, f"{name}: {exc}", where, subject=name))
+            label = f"{key} ({name})" if real_key and key != name else name
+            problems.append(diag(INPUT_VALUE, Level.ERROR, f"{label}: {exc}", where, subject=name))
         if secret:
             raw = REDACTED
-        settings[name] = Setting(name, raw, typed, location, value_location, source)
+        settings[name] = Setting(
+            name, raw, typed, location, value_location, source, key, overridden
+        )
     return settings, problems
+
+
+def _file_name_of(prop) -> str:
+    return prop.location.path.rsplit("/", 1)[-1]
+
+
+# -- the database connection of one server -------------------------------------------------
+
+MYSQL_VENDORS = frozenset({"mysql", "mariadb"})
+_TLS_REQUIRED = frozenset({"required", "verify_ca", "verify_identity"})
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of the connection, with the key and line that gave it."""
+
+    value: object | None
+    key: str  # "db.host", "database.url", ...
+    location: Location | None  # None: a default
+
+
+@dataclass(frozen=True)
+class DbConnection:
+    """Where one Connect server opens its database connection, as its store says.
+
+    `form` is "keys" (Connect's `db.host`/`db.port`/`db.schema`, 2021.x), "url" (a JDBC
+    URL where a store has one) or "default" (neither: cluster.yaml decides). A part that
+    is not given has value None (the caller applies cluster.yaml's defaults). `undecided`
+    says why olclint cannot tell where the server connects (a note, not a guess);
+    `unreadable` is True when a value that decides it could not be read (OLC005 says so).
+    """
+
+    form: str
+    host: Part
+    port: Part
+    schema: Part
+    vendor: Part | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    params_location: Location | None = None
+    undecided: str | None = None
+    unreadable: bool = False
+
+    @property
+    def foreign_vendor(self) -> bool:
+        """The store names a database product other than MySQL/MariaDB (`db.vendor`)."""
+        vendor = self.vendor.value if self.vendor is not None else None
+        return isinstance(vendor, str) and vendor.strip().lower() not in MYSQL_VENDORS
+
+    @property
+    def tls_required(self) -> str | None:
+        """The parameter that makes the driver refuse a connection without TLS, if any."""
+        params = {k.lower(): v for k, v in self.params}
+        mode = params.get("sslmode", "").strip().lower()
+        if mode in _TLS_REQUIRED:
+            return f"sslMode={params['sslmode']}"
+        if (
+            params.get("usessl", "").lower() == "true"
+            and params.get("requiressl", "").lower() == "true"
+        ):
+            return "useSSL=true&requireSSL=true"
+        return None
+
+
+def parse_query_params(text: str) -> tuple[tuple[str, str], ...]:
+    """`db.query.params` (`useUnicode=true&sslMode=PREFERRED`): pairs, secrets REDACTED."""
+    pairs: list[tuple[str, str]] = []
+    for item in text.split("&"):
+        key, _, value = item.strip().partition("=")
+        if key:
+            pairs.append((key, REDACTED if is_secret_name(key) else value))
+    return tuple(pairs)
+
+
+def _part(setting: Setting | None, key: str) -> Part:
+    if setting is None:
+        return Part(None, key, None)
+    return Part(setting.value, setting.key or key, setting.value_location or setting.location)
+
+
+def database_connection(settings: Mapping[str, Setting]) -> DbConnection:
+    """The connection of one server from its settings: Connect's separate keys when any of
+    `db.host`/`db.port`/`db.schema` is set (they win over a URL), else `database.url`.
+
+    A `db.host` that is missing (while the other keys are set) or empty is undecided:
+    Connect builds its URL from it and olclint does not guess the default.
+    """
+    host_s = settings.get("database.host")
+    port_s = settings.get("database.port")
+    schema_s = settings.get("database.schema")
+    url_s = settings.get("database.url")
+    vendor_s = settings.get("database.vendor")
+    params_s = settings.get("database.query_params")
+    vendor = _part(vendor_s, "db.vendor") if vendor_s is not None else None
+    params: tuple[tuple[str, str], ...] = ()
+    params_location = None
+    if params_s is not None and isinstance(params_s.value, str):
+        params = parse_query_params(params_s.value)
+        params_location = params_s.value_location or params_s.location
+    if host_s is not None or port_s is not None or schema_s is not None:
+        host = _part(host_s, "db.host")
+        port = _part(port_s, "db.port")
+        schema = _part(schema_s, "db.schema")
+        unreadable = any(s is not None and s.value is None for s in (host_s, port_s, schema_s))
+        undecided = None
+        if host_s is None:
+            undecided = "db.host is not set"
+        elif isinstance(host_s.value, str) and not host_s.value.strip():
+            undecided = "db.host is empty"
+            host = Part(None, host.key, host.location)
+        elif isinstance(host_s.value, str):
+            host = Part(host_s.value.strip(), host.key, host.location)
+        return DbConnection(
+            "keys", host, port, schema, vendor, params, params_location, undecided, unreadable
+        )
+    if url_s is not None:
+        where = url_s.value_location or url_s.location
+        key = url_s.key or "database.url"
+        url = url_s.value
+        if not isinstance(url, JdbcUrl):
+            empty = Part(None, key, where)
+            return DbConnection("url", empty, empty, empty, vendor, unreadable=True)
+        return DbConnection(
+            "url",
+            Part(url.host, key, where),
+            Part(url.port, key, where if url.port is not None else None),
+            Part(url.schema, key, where if url.schema is not None else None),
+            vendor,
+            (*url.params, *params),
+            params_location or where,
+        )
+    none = Part(None, "", None)
+    return DbConnection("default", none, none, none, vendor, params, params_location)

@@ -39,11 +39,15 @@ if TYPE_CHECKING:
     from olclint.core.findings import Location
     from olclint.readers.optionfile import Option, OptionFile
 
-
 MYSQL = "mysql"
 MARIADB = "mariadb"
 DEFAULT_PORT = 3306
 DEFAULT_MYSQLX_PORT = 33060
+DEFAULT_MAX_CONNECTIONS = 151  # MySQL 5.7/8.0 and MariaDB 10.x
+# max_connections is cut to this range: MySQL's manual gives 1-100000; MariaDB 10.11 raises
+# 0 and 5 to 10 (observed with mariadbd --help --verbose). The server may also lower it to
+# fit its open files limit, which an option file does not show.
+MAX_CONNECTIONS_RANGE = {MYSQL: (1, 100000), MARIADB: (10, 100000)}
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -67,6 +71,7 @@ _TARGETS = {
     "port": "int",
     "skip-networking": "bool",
     "skip-name-resolve": "bool",
+    "max-connections": "count",
 }
 _MYSQLX_TARGETS = {"mysqlx": "plugin", "mysqlx-bind-address": "str", "mysqlx-port": "int"}
 
@@ -81,6 +86,8 @@ _MARIADB_NAMES = [
     "binlog-cache-size",
     "binlog-checksum",
     "binlog-format",
+    "max-connect-errors",
+    "max-connections",
     "net-buffer-length",
     "net-read-timeout",
     "net-retry-count",
@@ -262,6 +269,7 @@ class ServerOptions:
     mysqlx_bind_address: Value
     mysqlx_port: Value
     problems: tuple[Problem, ...] = ()
+    max_connections: Value | None = None  # int; None only for a ServerOptions built by hand
     listen: Listen | None = ALL  # None when bind-address is invalid
     mysqlx_listen: Listen | None = None  # None when off or its bind address is invalid
 
@@ -326,6 +334,13 @@ def parse_number(text: str) -> int | None:
     return int(m[1]) * _SUFFIX.get(m[2].lower(), 1)
 
 
+def _clamp(engine: str, kind: str, number: int) -> int:
+    if kind == "count":
+        low, high = MAX_CONNECTIONS_RANGE.get(engine, MAX_CONNECTIONS_RANGE[MYSQL])
+        return max(low, min(number, high))
+    return min(number, 65535)
+
+
 def effective_options(
     option_file: OptionFile | None,
     engine: str,
@@ -347,6 +362,7 @@ def effective_options(
         "port": Value("port", DEFAULT_PORT),
         "skip-networking": Value("skip-networking", False),
         "skip-name-resolve": Value("skip-name-resolve", False),
+        "max-connections": Value("max-connections", DEFAULT_MAX_CONNECTIONS),
         "mysqlx": Value("mysqlx", mysqlx_on),
         "mysqlx-bind-address": Value("mysqlx-bind-address", "*"),
         "mysqlx-port": Value("mysqlx-port", DEFAULT_MYSQLX_PORT),
@@ -373,8 +389,8 @@ def effective_options(
                 on = not on
             if kind == "bool" or kind == "plugin":
                 values[name] = Value(name, on, option)
-            elif kind == "int":
-                values[name] = Value(name, int(on), option)
+            elif kind in ("int", "count"):
+                values[name] = Value(name, _clamp(engine, kind, int(on)), option)
             else:
                 values[name] = Value(name, "1" if on else "0", option)
             continue
@@ -383,7 +399,7 @@ def effective_options(
         elif kind == "plugin":
             state = (given or "ON").strip().upper()
             values[name] = Value(name, state in ("ON", "FORCE", "FORCE_PLUS_PERMANENT"), option)
-        elif kind == "int":
+        elif kind in ("int", "count"):
             if given is None:
                 msg = f"option '{name}' needs a value"
                 problems.append(Problem(msg, option))
@@ -393,7 +409,7 @@ def effective_options(
                 msg = f"{name} '{given}' is not a number"
                 problems.append(Problem(msg, option))
                 continue
-            values[name] = Value(name, min(number, 65535), option)
+            values[name] = Value(name, _clamp(engine, kind, number), option)
         else:
             if given is None:
                 msg = f"option '{name}' needs a value"
@@ -428,6 +444,7 @@ def effective_options(
         mysqlx_bind_address=values["mysqlx-bind-address"],
         mysqlx_port=values["mysqlx-port"],
         problems=tuple(problems),
+        max_connections=values["max-connections"],
         listen=listen,
         mysqlx_listen=mysqlx_listen,
     )

@@ -111,6 +111,7 @@ class _Builder:
         self.data: dict[str, Any] = doc.data
         self.findings: list[Finding] = []
         self.keys = keys
+        self.connect_version: tuple[int, ...] | None = None
 
     def loc(self, *path: Any) -> Location:
         return self.doc.value_at(path)
@@ -129,6 +130,7 @@ class _Builder:
             if setting not in SETTINGS:
                 self._unknown_setting(setting, ("preference_keys", setting), SETTINGS)
         networks = self._networks()
+        self.connect_version = connect_version
         nodes = self._nodes(SETTINGS)
         database = self._database(connect_version, nodes)
         routes = self._routes(networks)
@@ -200,7 +202,8 @@ class _Builder:
                 key: self.loc(*path, key) for key in raw if key not in ("license", "settings")
             }
             prefs = self._prefs(raw, path, name)
-            settings = self._settings(raw, path, prefs, name, settings_table)
+            overrides = self._prefs(raw, path, name, "initialization_preferences")
+            settings = self._settings(raw, path, prefs, name, settings_table, overrides)
             nodes.append(
                 Node(
                     name=name,
@@ -211,7 +214,7 @@ class _Builder:
                     hostname=raw.get("hostname"),
                     timezone=timezone,
                     license=self._license(raw, path),
-                    prefs=prefs,
+                    prefs=prefs + overrides,
                     settings=settings,
                 )
             )
@@ -250,15 +253,17 @@ class _Builder:
             expires_location=self.loc(*path, "license", "expires") if "expires" in lic else None,
         )
 
-    def _prefs(self, raw: dict[str, Any], path: tuple, name: str) -> tuple:
+    def _prefs(
+        self, raw: dict[str, Any], path: tuple, name: str, field: str = "preferences"
+    ) -> tuple:
         from olclint.readers.prefs import read_prefs
 
-        spec = raw.get("preferences")
+        spec = raw.get(field)
         if spec is None:
             return ()
         files: list[Path] = []
         if isinstance(spec, str):
-            where = self.loc(*path, "preferences")
+            where = self.loc(*path, field)
             found, problems = self.ws.resolve(self.folder, spec, where, "preferences", kind="any")
             self._add(problems, name)
             if found is None:
@@ -285,14 +290,14 @@ class _Builder:
                 files.append(found)
         else:
             for j, ref in enumerate(spec):
-                where = self.loc(*path, "preferences", j)
+                where = self.loc(*path, field, j)
                 found, problems = self.ws.resolve(self.folder, ref, where, "preferences file")
                 self._add(problems, name)
                 if found is not None:
                     files.append(found)
         result = []
         for file in files:
-            prefs = read_prefs(self.ws, file, self.loc(*path, "preferences"))
+            prefs = read_prefs(self.ws, file, self.loc(*path, field))
             self._add(prefs.diagnostics, name)
             result.append(prefs)
         return tuple(result)
@@ -314,6 +319,7 @@ class _Builder:
         prefs: tuple,
         name: str,
         table: Mapping[str, str],
+        overrides: tuple = (),
     ) -> dict[str, Any]:
         from olclint.domain.connect import resolve_settings
 
@@ -322,7 +328,9 @@ class _Builder:
             for setting, value in (raw.get("settings") or {}).items()
             if setting in table
         }
-        settings, problems = resolve_settings(prefs, self.keys, inline)
+        settings, problems = resolve_settings(
+            prefs, self.keys, inline, overrides=overrides, connect_version=self.connect_version
+        )
         self._add(problems, name)
         return settings
 

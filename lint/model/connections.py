@@ -11,6 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from olclint.core.findings import Location
+from olclint.domain.connect import DbConnection, database_connection
 from olclint.domain.mysql import LOOPBACK_V4, ServerOptions, effective_options
 from olclint.model.cluster import Cluster, IPAddress, Node
 
@@ -20,18 +21,28 @@ class Target:
     """Where one Connect server opens its database connection.
 
     `address` is the address it connects to (None when olclint cannot tell: an unknown
-    host name); `wrong_host` says the URL names a host that is not the database server.
-    `source` is the client address the database server sees.
+    host name); `wrong_host` says the store names a host that is not the database server.
+    `source` is the client address the database server sees. `host_key`/`port_key` name
+    the key that gave the host and port (`db.host`, `database.url`...), `url_location` and
+    `port_location` their lines (None when cluster.yaml's default applies). `undecided`
+    says why olclint cannot tell where the server connects (then nothing else is judged).
     """
 
     node: str
-    host: str  # as written in database.url, or the default
+    host: str  # as written in the store, or the default
     address: IPAddress | None
     port: int
     source: IPAddress
-    url_location: Location | None  # database.url value, None when the default applies
-    port_from_url: bool
+    url_location: Location | None  # the host's line, None when the default applies
+    port_from_url: bool  # the port comes from the server's store
     wrong_host: bool = False
+    host_key: str = "database.url"
+    port_key: str = "database.url"
+    port_location: Location | None = None
+    schema: str | None = None  # None: cluster.yaml's database.schema
+    schema_location: Location | None = None
+    connection: DbConnection | None = None
+    undecided: str | None = None
 
 
 def database_address(cluster: Cluster) -> IPAddress | None:
@@ -54,19 +65,46 @@ def database_names(cluster: Cluster) -> dict[str, IPAddress]:
 
 
 def connection_target(cluster: Cluster, node: Node) -> Target | None:
-    """Where `node` connects to the database (spec: database.url, or the defaults)."""
+    """Where `node` connects to the database: its store's `db.host`/`db.port`/`db.schema`
+    or `database.url` (`database_connection`), else the defaults of cluster.yaml.
+
+    None when a value that decides it cannot be read (OLC005 says so) or there is no
+    database; a Target with `undecided` when olclint cannot tell where the server connects.
+    """
     db = cluster.database
     db_address = database_address(cluster)
     if db is None or db_address is None:
         return None
+    conn = database_connection(node.settings)
+    if conn.unreadable:
+        return None
     on_db_host = db.node == node.name
-    setting = node.setting("database.url")
-    url = setting.value if setting is not None else None
-    if setting is not None and url is None:
-        return None  # unreadable: OLC005 says so
-    host = getattr(url, "host", None) or ("localhost" if on_db_host else str(db_address))
-    port = getattr(url, "port", None) or db.port
-    where = (setting.value_location or setting.location) if setting is not None else None
+    host_value = conn.host.value if isinstance(conn.host.value, str) else None
+    host = host_value or ("localhost" if on_db_host else str(db_address))
+    port_value = conn.port.value if isinstance(conn.port.value, int) else None
+    port = port_value or db.port
+    schema = conn.schema.value if isinstance(conn.schema.value, str) else None
+    common = {
+        "host_key": conn.host.key or "database.url",
+        "port_key": conn.port.key or "database.url",
+        "port_location": conn.port.location if port_value is not None else None,
+        "schema": schema,
+        "schema_location": conn.schema.location if schema is not None else None,
+        "connection": conn,
+    }
+    where = conn.host.location if host_value is not None else None
+    if conn.undecided is not None:
+        return Target(
+            node.name,
+            host,
+            None,
+            port,
+            node.address,
+            conn.host.location,
+            port_value is not None,
+            undecided=conn.undecided,
+            **common,
+        )
     own_names = {n.lower() for n in database_names(cluster)}
     address: IPAddress | None
     wrong = False
@@ -86,7 +124,7 @@ def connection_target(cluster: Cluster, node: Node) -> Target | None:
             address, wrong = other.address, True
     source = address if (on_db_host and address is not None) else node.address
     return Target(
-        node.name, host, address, port, source, where, getattr(url, "port", None) is not None, wrong
+        node.name, host, address, port, source, where, port_value is not None, wrong, **common
     )
 
 

@@ -82,6 +82,7 @@ class Login:
     pick: Pick  # every matching row in the server's order, and the one it uses
     nearest: object | None  # no row matches: the closest account of that user, for a hint
     all_on_schema: Location | None  # where the picked account gets ALL on the schema
+    schema: Fact[str] = Fact("")  # the schema it uses: its own store's, else cluster.yaml's
 
     @property
     def account(self):
@@ -173,15 +174,22 @@ def _login(
     user: tuple[Fact[str], bool],
 ) -> Login | None:
     db = cluster.database
-    if db is None or db.grants is None or target.wrong_host:
+    if db is None or db.grants is None or target.wrong_host or target.undecided is not None:
         return None
+    if target.connection is not None and target.connection.foreign_vendor:
+        return None  # another product: OLC101 says so
+    if target.schema is not None:
+        schema = Fact(target.schema, target.schema_location, FILE)
+    else:
+        where = db.locations.get("schema")
+        schema = Fact(db.schema, where, CLUSTER_FILE if where is not None else DEFAULT)
     fact, own = user
     accounts = db.grants.accounts
     client = Client.of(target.source, node.hostname, options.name_resolve)
     pick = pick_account(accounts, fact.value, client, db.engine, db.server_version)
     nearest = None if pick.account else nearest_account(accounts, fact.value, target.source)
-    covered = pick.account.has_all_on(db.schema) if pick.account is not None else None
-    return Login(fact, own, client, pick, nearest, covered)
+    covered = pick.account.has_all_on(schema.value) if pick.account is not None else None
+    return Login(fact, own, client, pick, nearest, covered, schema)
 
 
 def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
