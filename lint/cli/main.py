@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="lint clusters and report findings")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument(
+        "--format", choices=("text", "json", "sarif", "github", "html"), default="text"
+    )
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--root", metavar="DIR", help="the repository root")
     check.add_argument(
@@ -67,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", help="print the node graph of a cluster")
     graph.add_argument("path", metavar="PATH")
-    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
+    graph.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot")
     graph.add_argument("--root", metavar="DIR")
     return parser
 
