@@ -170,6 +170,21 @@ def _graph(args: argparse.Namespace) -> int:
     if not cluster.usable:
         raise UsageError(f"{cluster.path} is not a valid cluster file; run `olclint check` on it")
     graph = graphs.build_graph(cluster)
-    render = {"dot": graphs.to_dot, "mermaid": graphs.to_mermaid, "json": graphs.to_json}
-    print(render[args.format](graph), end="")
+    if args.format == "json":
+        print(graphs.to_json(graph), end="")
+        return EXIT_OK
+    from olclint.engine.runner import run_rules
+    from olclint.model.picture import connections, edge_marks, picture
+    from olclint.rules import all_rules
+
+    today = parse_today(None)
+    findings = run_rules(cluster, all_rules(), today).findings
+    if args.format == "svg":
+        from olclint.report.svg import topology
+
+        print(topology(picture(cluster, findings, today)))
+        return EXIT_OK
+    marks = edge_marks(connections(cluster, findings))
+    render = graphs.to_dot if args.format == "dot" else graphs.to_mermaid
+    print(render(graph, marks), end="")
     return EXIT_OK

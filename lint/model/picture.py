@@ -229,6 +229,21 @@ def connections(cluster: Cluster, findings: Iterable[Finding]) -> tuple[Connecti
     return tuple(out)
 
 
+def edge_marks(conns: Iterable[ConnectionView]) -> dict[tuple[str, str], list[str]]:
+    """(source id, target id) of the graph -> "RULE reason" of each broken connection, for
+    `olclint.model.graph.to_dot` and `to_mermaid`."""
+    from olclint.model.graph import DATABASE, server_id
+
+    marks: dict[tuple[str, str], list[str]] = {}
+    for conn in conns:
+        if conn.problems:
+            target = DATABASE if conn.kind == "database" else server_id(conn.target)
+            marks[(server_id(conn.source), target)] = [
+                f"{p.rule} {p.reason}" for p in conn.problems
+            ]
+    return marks
+
+
 def picture(cluster: Cluster, findings: Iterable[Finding], today: dt.date) -> Picture:
     findings = list(findings)
     conns = connections(cluster, findings)

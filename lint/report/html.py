@@ -126,14 +126,16 @@ def render(report: Report) -> str:
     loose = [f for f in findings if not f.cluster]
     if loose:
         out.append("<h2>Findings outside any cluster</h2>" + _table(report, loose))
-    for name in clusters:
+    for index, name in enumerate(clusters):
         mine = [f for f in findings if f.cluster == name]
         out.append(
             f"<section class='cluster' data-cluster='{_e(name)}'><h2>Cluster {_e(name)}</h2>"
         )
         pic = pictures.get(name)
         if pic is not None:
-            out.append("<h3>Topology</h3><div class='figure'>" + svg.topology(pic) + "</div>")
+            out.append(
+                "<h3>Topology</h3><div class='figure'>" + svg.topology(pic, f"c{index}") + "</div>"
+            )
             if pic.timeline is not None:
                 out.append(
                     "<h3>Clean-up timeline</h3><div class='figure'>"

@@ -31,6 +31,7 @@ PAD, HEAD, GAP_Y, GAP_X = 16, 44, 22, 110
 CHIP_W, CHIP_H, CHIP_COLS = 62, 20, 4
 MARGIN = 24
 PER_ROW = 3  # network columns per row
+MARKERS = (("ok", "#1a7f37", 7), ("bad", "#cf222e", 7), ("rt", "#6e7781", 6))
 SMALL = 6  # up to this many servers, every working connection is its own arrow
 FONT = "font-family='DejaVu Sans, Verdana, Arial, sans-serif'"
 
@@ -208,6 +209,14 @@ def _cylinder(x: float, y: float, w: float, h: float, db) -> str:
     )
 
 
+def _marker(ident: str, colour: str, size: int) -> str:
+    return (
+        f"<marker id='{ident}' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='{size}' "
+        f"markerHeight='{size}' orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='{colour}'/>"
+        "</marker>"
+    )
+
+
 def _anchor(box, side: str, frac: float = 0.5) -> tuple[float, float]:
     x, y, w, h = box
     return (x if side == "left" else x + w, y + h * frac)
@@ -254,7 +263,8 @@ def _connect(src, dst, kind: str, same_host: bool, same_network: bool) -> tuple[
     return _path(_anchor(src, "right", frac), _anchor(dst, "left", frac), 0)
 
 
-def topology(pic: Picture) -> str:
+def topology(pic: Picture, ident: str = "olc") -> str:
+    """The topology SVG; `ident` prefixes its element ids (unique per page)."""
     lay = _Layout(pic)
     labels: list[str] = []
     parts: list[str] = []
@@ -265,13 +275,8 @@ def topology(pic: Picture) -> str:
         f"viewBox='0 0 {lay.width:.0f} {height:.0f}' {FONT}>"
         f"<title>{_e(f'cluster {pic.cluster}')}</title><style>{STYLE}</style>"
         "<defs>"
-        "<marker id='ok' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' "
-        "orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='#1a7f37'/></marker>"
-        "<marker id='bad' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' "
-        "orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='#cf222e'/></marker>"
-        "<marker id='rt' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='6' markerHeight='6' "
-        "orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='#6e7781'/></marker>"
-        "</defs>"
+        + "".join(_marker(f"{ident}-{name}", colour, size) for name, colour, size in MARKERS)
+        + "</defs>"
     )
     for net in pic.networks:
         x, y, w, h = lay.nets[net.name]
@@ -363,7 +368,7 @@ def topology(pic: Picture) -> str:
         if src is None:  # never: broken servers are never folded
             continue
         d, mx, my = _connect(src, dst, conn.kind, same, home)
-        parts.append(_conn_path(d, conn, mx, my, labels))
+        parts.append(_conn_path(d, conn, mx, my, labels, ident))
     for (where, net, kind), conns in grouped.items():
         dst, _ = target_box(conns[0])
         src = lay.groups[net] if where == "group" else lay.nets[net]
@@ -372,7 +377,7 @@ def topology(pic: Picture) -> str:
         title = f"{n} servers of {net or 'no network'} → {conns[0].target} ({kind}): all work"
         parts.append(
             f"<path class='conn ok bundle' data-from='{_e(net)}' data-to='{_e(conns[0].target)}' "
-            f"data-kind='{kind}' data-count='{n}' d='{d}' marker-end='url(#ok)'>"
+            f"data-kind='{kind}' data-count='{n}' d='{d}' marker-end='url(#{ident}-ok)'>"
             f"<title>{_e(title)}</title></path>"
         )
         text = f"{n} ✓ {kind}"
@@ -383,12 +388,14 @@ def topology(pic: Picture) -> str:
             + "</g>"
         )
     parts.extend(labels)
-    parts.append(_legend(lay.bottom + 24, pic))
+    parts.append(_legend(lay.bottom + 24, pic, ident))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _conn_path(d: str, conn: ConnectionView, mx: float, my: float, labels: list[str]) -> str:
+def _conn_path(
+    d: str, conn: ConnectionView, mx: float, my: float, labels: list[str], ident: str
+) -> str:
     state = "ok" if conn.ok else "bad"
     rules = " ".join(dict.fromkeys(p.rule for p in conn.problems))
     what = f"{conn.source} → {conn.target} ({conn.kind}, port {conn.port})"
@@ -397,7 +404,8 @@ def _conn_path(d: str, conn: ConnectionView, mx: float, my: float, labels: list[
     )
     out = (
         f"<path class='conn {state}' data-from='{_e(conn.source)}' data-to='{_e(conn.target)}' "
-        f"data-kind='{conn.kind}' data-rules='{_e(rules)}' d='{d}' marker-end='url(#{state})'>"
+        f"data-kind='{conn.kind}' data-rules='{_e(rules)}' d='{d}' "
+        f"marker-end='url(#{ident}-{state})'>"
         f"<title>{_e(title)}</title></path>"
     )
     if not conn.ok:
@@ -413,13 +421,14 @@ def _conn_path(d: str, conn: ConnectionView, mx: float, my: float, labels: list[
     return out
 
 
-def _legend(y: float, pic: Picture) -> str:
+def _legend(y: float, pic: Picture, ident: str) -> str:
     x = MARGIN
     items = [
-        f"<line x1='{x}' y1='{y}' x2='{x + 30}' y2='{y}' class='conn ok' marker-end='url(#ok)'/>",
+        f"<line x1='{x}' y1='{y}' x2='{x + 30}' y2='{y}' class='conn ok' "
+        f"marker-end='url(#{ident}-ok)'/>",
         _text(x + 36, y + 4, "connection works", "legend"),
         f"<line x1='{x + 160}' y1='{y}' x2='{x + 190}' y2='{y}' class='conn bad' "
-        "marker-end='url(#bad)'/>",
+        f"marker-end='url(#{ident}-bad)'/>",
         _text(x + 196, y + 4, "broken: rule on the arrow, reason in the box", "legend"),
         f"<rect class='net' x='{x + 480}' y='{y - 8}' width='28' height='16' rx='4'/>",
         _text(x + 514, y + 4, "network", "legend"),
