@@ -182,13 +182,10 @@ def _plain(text: object) -> str:
     return _CONTROL.sub("\ufffd", str(text))
 
 
-def dot_string(text: object) -> str:
-    """A DOT double-quoted string holding `text` literally."""
-    return '"' + _plain(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _dot_label(parts: Iterable[str]) -> str:
-    """A DOT label: each part escaped, joined by DOT's line break."""
+    """A DOT label (an escString: backslash escapes its backslashes and quotes): each part
+    escaped, joined by DOT's line break. Node ids are never names (`n0`, `n1`, ...): in a
+    DOT id a backslash cannot be escaped."""
     escaped = (_plain(p).replace("\\", "\\\\").replace('"', '\\"') for p in parts)
     return '"' + "\\n".join(escaped) + '"'
 
@@ -224,23 +221,27 @@ def to_dot(graph: nx.MultiDiGraph, marks: Marks | None = None) -> str:
     shapes = {"server": "box", "database": "cylinder"}
     networks, home = _groups(graph)
     lines = [
-        f"digraph {dot_string(graph.graph.get('cluster', 'cluster'))} {{",
+        "digraph cluster {",
+        f"  label={_dot_label([graph.graph.get('cluster', 'cluster')])};",
+        "  labelloc=t;",
         "  rankdir=LR;",
         "  compound=true;",
         '  node [fontname="DejaVu Sans"]; edge [fontname="DejaVu Sans"];',
     ]
 
+    ids = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
+
     def node_line(node: str, data: dict[str, Any], indent: str) -> str:
         shape = shapes.get(data.get("kind"), "box")
         label = _dot_label(_label_parts(node, data))
-        return f"{indent}{dot_string(node)} [shape={shape}, label={label}];"
+        return f"{indent}{ids[node]} [shape={shape}, label={label}];"
 
     for index, net in enumerate(networks):
         data = graph.nodes[net]
         lines.append(f"  subgraph cluster_{index} {{")
         lines.append(f"    label={_dot_label(_label_parts(net, data))};")
         lines.append("    style=dashed;")
-        lines.append(f"    {dot_string(net)} [shape=point, style=invis];")
+        lines.append(f"    {ids[net]} [shape=point, style=invis];")
         for node, d in sorted(graph.nodes(data=True)):
             if home.get(node) == net:
                 lines.append(node_line(node, d, "    "))
@@ -265,7 +266,7 @@ def to_dot(graph: nx.MultiDiGraph, marks: Marks | None = None) -> str:
                 attrs = [f"label={_dot_label(label)}", "color=red", "fontcolor=red", "penwidth=2"]
             else:
                 attrs.append("color=darkgreen")
-        lines.append(f"  {dot_string(a)} -> {dot_string(b)} [{', '.join(attrs)}];")
+        lines.append(f"  {ids[a]} -> {ids[b]} [{', '.join(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
