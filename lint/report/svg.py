@@ -525,17 +525,25 @@ def timeline(view: TimelineView) -> str:
     ly = bottom + 36
     out.append(
         "<g class='legend'>"
-        f"<rect class='run' x='{MARGIN}' y='{ly - 10}' width='24' height='12'/>"
+        + _swatch(MARGIN, ly, "#54aeff", 1)
         + _text(MARGIN + 30, ly, "clean-up run (UTC position, local start)", "legend")
-        + f"<rect class='run dbclean' x='{MARGIN + 290}' y='{ly - 10}' width='24' height='12'/>"
+        + _swatch(MARGIN + 290, ly, "#8250df", 1)
         + _text(MARGIN + 320, ly, "cleans the database too", "legend")
-        + f"<rect class='overlap' x='{MARGIN + 480}' y='{ly - 10}' width='24' height='12'/>"
+        + _swatch(MARGIN + 480, ly, "#fb8f44", 0.25)
         + _text(MARGIN + 510, ly, "2+ servers run", "legend")
-        + f"<rect class='overlap all' x='{MARGIN + 620}' y='{ly - 10}' width='24' height='12'/>"
+        + _swatch(MARGIN + 620, ly, "#cf222e", 0.35)
         + _text(MARGIN + 650, ly, "every server runs (OLC402)", "legend")
         + "</g></svg>"
     )
     return "".join(out)
+
+
+def _swatch(x: float, y: float, colour: str, opacity: float) -> str:
+    """A legend key: coloured by attributes, so it never counts as a run or an overlap."""
+    return (
+        f"<rect class='key' x='{x}' y='{y - 10}' width='24' height='12' fill='{colour}' "
+        f"fill-opacity='{opacity}'/>"
+    )
 
 
 def _span(a: int, b: int) -> str:
