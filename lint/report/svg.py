@@ -27,9 +27,10 @@ from olclint.report import visible
 
 SHOWN = 8  # full server boxes per network; the rest are folded
 BOX_W, LINE = 280, 15
-PAD, HEAD, GAP_Y, GAP_X = 16, 44, 22, 110
+PAD, HEAD, GAP_Y, GAP_X = 16, 44, 22, 100
 CHIP_W, CHIP_H, CHIP_COLS = 62, 20, 4
 MARGIN = 24
+LEFT = 80  # room for the arrows that bow out left of the first column
 PER_ROW = 3  # network columns per row
 MARKERS = (("ok", "#1a7f37", 7), ("bad", "#cf222e", 7), ("rt", "#6e7781", 6))
 SMALL = 6  # up to this many servers, every working connection is its own arrow
@@ -102,12 +103,12 @@ class _Layout:
             outgoing.setdefault(route.source, []).append(route)
         self.routes = outgoing
         top = MARGIN
-        x = MARGIN
+        x = LEFT
         row_bottom = top
         width = 0.0
         for index, net in enumerate(pic.networks):
             if index and index % PER_ROW == 0:
-                top, x = row_bottom + GAP_Y * 2, MARGIN
+                top, x = row_bottom + GAP_Y * 2, LEFT
             servers = [s for s in (pic.server(n) for n in net.servers) if s is not None]
             keep = [s for s in servers if s.role == "master" or s.hosts_database or s.broken]
             for s in servers:
@@ -462,7 +463,7 @@ LABEL_W, ROW_H, AXIS_W = 320, 26, 840
 
 def timeline(view: TimelineView) -> str:
     width = MARGIN * 2 + LABEL_W + AXIS_W
-    top = MARGIN + 22
+    top = MARGIN + 22 + (18 if view.all_busy else 0)
     height = top + ROW_H * len(view.rows) + 60
     x0 = MARGIN + LABEL_W
     scale = AXIS_W / 86400
@@ -476,6 +477,16 @@ def timeline(view: TimelineView) -> str:
         f"<title>{_e('clean-up runs on ' + view.why)}</title><style>{STYLE}</style>",
         _text(MARGIN, MARGIN + 4, f"UTC, {view.why}", "row-label"),
     ]
+    if view.all_busy:
+        spans = ", ".join(_span(a, b) for a, b in view.all_busy[:4])
+        out.append(
+            _text(
+                MARGIN,
+                MARGIN + 22,
+                f"every server runs its clean-up at once: {spans} UTC",
+                "problem",
+            )
+        )
     bottom = top + ROW_H * len(view.rows)
     for hour in range(0, 25, 2):
         x = X(hour * 3600)
