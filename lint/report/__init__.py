@@ -1,4 +1,4 @@
-"""Reporters: turn the kept findings of a run into text, JSON, SARIF or GitHub commands.
+"""Reporters: turn the kept findings of a run into text, JSON, SARIF, GitHub commands or HTML.
 
 Reporters know findings and rule metadata, nothing about MySQL or Connect. They never
 open a file: source lines for snippets come from `Report.sources`, which holds the lines
