@@ -118,10 +118,13 @@ def render(report: Report) -> str:
     ]
     if report.notifications:
         out.append("<ul class='notes'>")
-        out.extend(
-            f"<li class='notification level-{n.level}'>{_e(n.level)}: {_e(n.message)}</li>"
-            for n in report.notifications
-        )
+        for n in report.notifications:
+            tags = [t for t in (n.rule, n.exception) if t]
+            suffix = f" [{', '.join(tags)}]" if tags else ""
+            out.append(
+                f"<li class='notification level-{n.level}'>{_e(n.level)}: "
+                f"{_e(n.message + suffix)}</li>"
+            )
         out.append("</ul>")
     loose = [f for f in findings if not f.cluster]
     if loose:
