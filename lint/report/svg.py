@@ -56,7 +56,7 @@ STYLE = """
 .olc-svg .problem{font-size:11px;fill:#cf222e}
 .olc-svg .ok-label{font-size:11px;fill:#1a7f37;font-weight:bold}
 .olc-svg .label-bg{fill:#fff;opacity:.92}
-.olc-svg .route{fill:none;stroke:#6e7781;stroke-width:1.3}
+.olc-svg path.route{fill:none;stroke:#6e7781;stroke-width:1.3}
 .olc-svg .route-label{font-size:11px;fill:#57606a}
 .olc-svg .legend{font-size:11px}
 .olc-svg .axis{stroke:#d0d7de}
