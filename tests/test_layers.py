@@ -109,7 +109,6 @@ def test_a_rule_imports_no_reader_reporter_configuration_or_cli(name: str) -> No
 def test_the_id_table_names_the_registered_rules() -> None:
     registered = {r.name: r.id for r in all_rules()}
     assert {name: registered[name] for name in ids.BY_NAME} == ids.BY_NAME
-    assert all(rule_id.startswith(ids.INPUT_RULE_PREFIX) for rule_id in ids.BY_NAME.values())
 
 
 def test_no_rule_id_literal_outside_the_rules_and_the_table() -> None:

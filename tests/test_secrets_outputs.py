@@ -22,8 +22,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SECRETS = FIXTURES / "hostile" / "secrets"
 CASES = sorted(p for p in (FIXTURES / "cases").iterdir() if (p / "expect.yaml").is_file())
 MARKER = re.compile(r"s3cr3t|hunter2", re.I)
-FORMATS = ("text", "json", "sarif", "github")
-GRAPH_FORMATS = ("dot", "mermaid", "json")
+FORMATS = ("text", "json", "sarif", "github", "html")
+GRAPH_FORMATS = ("dot", "mermaid", "json", "svg")
 
 
 def _leaks(text: str) -> list[str]:

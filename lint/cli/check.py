@@ -164,6 +164,12 @@ def _describe(finding: Finding) -> str:
     )
 
 
+def _pictures(clusters, findings: list[Finding], today: dt.date) -> tuple:
+    from olclint.model.picture import picture
+
+    return tuple(picture(c, findings, today) for c in clusters)
+
+
 def run_check(args: argparse.Namespace) -> int:
     from olclint.engine.parallel import check_clusters, is_failure
     from olclint.filter import baseline as baselines
@@ -208,6 +214,7 @@ def run_check(args: argparse.Namespace) -> int:
     ws = Workspace(root, max_file_bytes=config.max_file_size)
     files = _Files()
     findings: list[Finding] = []
+    checked = []  # the usable clusters, for the pictures of the html format
     outcomes = check_clusters(
         root, cluster_files, active, today, config.preference_keys, ws.max_file_bytes
     )
@@ -215,6 +222,8 @@ def run_check(args: argparse.Namespace) -> int:
         ws.sources.update(sources)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
+            if result.cluster.usable:
+                checked.append(result.cluster)
         findings.extend(result.findings)
         notes.extend(result.notifications)
     levels = {r.id: selection.levels.get(r.id, r.level) for r in rules}
@@ -310,6 +319,7 @@ def run_check(args: argparse.Namespace) -> int:
         command_line=" ".join(["olclint", *sys.argv[1:]]),
         start_time_utc=start,
         end_time_utc=_now(),
+        pictures=_pictures(checked, shown, today) if args.format == "html" else (),
     )
     color = (
         args.format == "text"

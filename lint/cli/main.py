@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from olclint import __version__
-from olclint.cli.common import EXIT_ERROR, EXIT_OK, LEVELS, UsageError
+from olclint.cli.common import EXIT_ERROR, EXIT_OK, LEVELS, UsageError, parse_today
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="lint clusters and report findings")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument(
+        "--format", choices=("text", "json", "sarif", "github", "html"), default="text"
+    )
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--root", metavar="DIR", help="the repository root")
     check.add_argument(
@@ -59,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", help="print the node graph of a cluster")
     graph.add_argument("path", metavar="PATH")
-    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
+    graph.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot")
     graph.add_argument("--root", metavar="DIR")
     return parser
 
@@ -144,6 +146,21 @@ def _graph(args: argparse.Namespace) -> int:
     if not cluster.usable:
         raise UsageError(f"{cluster.path} is not a valid cluster file; run `olclint check` on it")
     graph = graphs.build_graph(cluster)
-    render = {"dot": graphs.to_dot, "mermaid": graphs.to_mermaid, "json": graphs.to_json}
-    print(render[args.format](graph), end="")
+    if args.format == "json":
+        print(graphs.to_json(graph), end="")
+        return EXIT_OK
+    from olclint.engine.runner import run_rules
+    from olclint.model.picture import connections, edge_marks, picture
+    from olclint.rules import all_rules
+
+    today = parse_today(None)
+    findings = run_rules(cluster, all_rules(), today).findings
+    if args.format == "svg":
+        from olclint.report.svg import topology
+
+        print(topology(picture(cluster, findings, today)))
+        return EXIT_OK
+    marks = edge_marks(connections(cluster, findings))
+    render = graphs.to_dot if args.format == "dot" else graphs.to_mermaid
+    print(render(graph, marks), end="")
     return EXIT_OK

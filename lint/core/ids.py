@@ -1,8 +1,9 @@
-"""The ids of the rules whose findings are born outside `olclint.rules`: the input rules
-(in the readers and the builder) and the unused-suppression note (in the filter).
+"""The ids of rules that a stage outside `olclint.rules` names: the input rules (their
+findings are born in the readers and the builder), the unused-suppression note (the
+filter), and the connection rules that the picture draws on its arrows.
 
-Everything that makes such a finding imports its id from here; `tests/test_layers.py`
-checks that each id names the registered rule of the same name.
+Everything outside the rules imports a rule id from here; `tests/test_layers.py` checks
+that each id names the registered rule of the same name, and that no other module spells one.
 """
 
 INVALID_CLUSTER_FILE = "OLC001"
@@ -13,6 +14,11 @@ INPUT_VALUE_ERROR = "OLC005"
 INCLUDE_NOT_FOLLOWED = "OLC006"
 UNUSED_SUPPRESSION = "OLC007"
 PREFERENCE_LINE_IGNORED = "OLC008"
+
+DATABASE_NOT_REACHABLE = "OLC101"
+DATABASE_PORT_MISMATCH = "OLC102"
+MASTER_NOT_REACHABLE = "OLC103"
+GRANT_NOT_COVERING = "OLC110"
 
 # The input rules: their findings come from reading, so they run on every cluster, even
 # one whose cluster file is unusable.
@@ -27,4 +33,8 @@ BY_NAME = {
     "IncludeNotFollowed": INCLUDE_NOT_FOLLOWED,
     "UnusedSuppression": UNUSED_SUPPRESSION,
     "PreferenceLineIgnored": PREFERENCE_LINE_IGNORED,
+    "DatabaseNotReachable": DATABASE_NOT_REACHABLE,
+    "DatabasePortMismatch": DATABASE_PORT_MISMATCH,
+    "MasterNotReachable": MASTER_NOT_REACHABLE,
+    "GrantNotCovering": GRANT_NOT_COVERING,
 }

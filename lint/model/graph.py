@@ -19,8 +19,9 @@ everything reaches everything.
 from __future__ import annotations
 
 import json
+import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -162,11 +163,13 @@ def to_json(graph: nx.MultiDiGraph) -> str:
     return json.dumps(data, indent=2, sort_keys=True, default=str)
 
 
-def _label(node: str, data: dict[str, Any]) -> str:
+Marks = Mapping[tuple[str, str], Sequence[str]]
+
+
+def _label_parts(node: str, data: dict[str, Any]) -> list[str]:
     extra = data.get("address") or data.get("cidr") or ""
     role = data.get("role") or data.get("engine") or ""
-    parts = [node.split(":", 1)[-1], *(p for p in (role, extra) if p)]
-    return "\\n".join(parts)
+    return [node.split(":", 1)[-1], *(p for p in (role, extra) if p)]
 
 
 def _edge_label(data: dict[str, Any]) -> str:
@@ -179,32 +182,141 @@ def _edge_label(data: dict[str, Any]) -> str:
     return kind
 
 
-def to_dot(graph: nx.MultiDiGraph) -> str:
-    shapes = {"server": "box", "database": "cylinder", "network": "ellipse"}
-    lines = [f'digraph "{graph.graph.get("cluster", "cluster")}" {{', "  rankdir=LR;"]
-    for node, data in sorted(graph.nodes(data=True)):
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(text: object) -> str:
+    """Control characters (newlines included) of a name as U+FFFD: a label is one line."""
+    return _CONTROL.sub("\ufffd", str(text))
+
+
+def _dot_label(parts: Iterable[str]) -> str:
+    """A DOT label (an escString: backslash escapes its backslashes and quotes): each part
+    escaped, joined by DOT's line break. Node ids are never names (`n0`, `n1`, ...): in a
+    DOT id a backslash cannot be escaped."""
+    escaped = (_plain(p).replace("\\", "\\\\").replace('"', '\\"') for p in parts)
+    return '"' + "\\n".join(escaped) + '"'
+
+
+def mermaid_text(text: object) -> str:
+    """Text for a quoted Mermaid label: its markup characters as entity codes."""
+    out = _plain(text).replace("#", "#35;")
+    for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;")):
+        out = out.replace(char, code)
+    for char in "[]{}()`":
+        out = out.replace(char, f"#{ord(char)};")
+    return out
+
+
+def _groups(graph: nx.MultiDiGraph) -> tuple[list[str], dict[str, str]]:
+    """The networks in name order, and the network drawn around each server or external
+    database (its first network; a hosted database goes with its host)."""
+    networks = sorted(n for n, d in graph.nodes(data=True) if d.get("kind") == "network")
+    home: dict[str, str] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") in ("server", "database"):
+            member = sorted(networks_of(graph, node))
+            if member:
+                home[node] = member[0]
+    return networks, home
+
+
+def to_dot(graph: nx.MultiDiGraph, marks: Marks | None = None) -> str:
+    """The graph in DOT: networks as `cluster_*` boxes holding their servers, routes
+    between the boxes, and each connection red with the rule ids of `marks`
+    ((source id, target id) -> ["OLC101 reason", ...])."""
+    marks = marks or {}
+    shapes = {"server": "box", "database": "cylinder"}
+    networks, home = _groups(graph)
+    lines = [
+        "digraph cluster {",
+        f"  label={_dot_label([graph.graph.get('cluster', 'cluster')])};",
+        "  labelloc=t;",
+        "  rankdir=LR;",
+        "  compound=true;",
+        '  node [fontname="DejaVu Sans"]; edge [fontname="DejaVu Sans"];',
+    ]
+
+    ids = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
+
+    def node_line(node: str, data: dict[str, Any], indent: str) -> str:
         shape = shapes.get(data.get("kind"), "box")
-        lines.append(f'  "{node}" [shape={shape}, label="{_label(node, data)}"];')
+        label = _dot_label(_label_parts(node, data))
+        return f"{indent}{ids[node]} [shape={shape}, label={label}];"
+
+    for index, net in enumerate(networks):
+        data = graph.nodes[net]
+        lines.append(f"  subgraph cluster_{index} {{")
+        lines.append(f"    label={_dot_label(_label_parts(net, data))};")
+        lines.append("    style=dashed;")
+        lines.append(f"    {ids[net]} [shape=point, style=invis];")
+        for node, d in sorted(graph.nodes(data=True)):
+            if home.get(node) == net:
+                lines.append(node_line(node, d, "    "))
+        lines.append("  }")
+    cluster_of = {net: f"cluster_{i}" for i, net in enumerate(networks)}
+    for node, data in sorted(graph.nodes(data=True)):
+        if data.get("kind") != "network" and node not in home:
+            lines.append(node_line(node, data, "  "))
     for a, b, data in _sorted_edges(graph.edges(data=True)):
-        lines.append(f'  "{a}" -> "{b}" [label="{_edge_label(data)}"];')
+        kind = data["kind"]
+        if kind == "member":
+            continue  # drawn as the network box
+        attrs = [f"label={_dot_label([_edge_label(data)])}"]
+        if kind == "route":
+            attrs += [f"ltail={cluster_of[a]}", f"lhead={cluster_of[b]}", "color=gray40"]
+        elif kind == "hosted_on":
+            attrs.append("style=dashed")
+        else:
+            problems = marks.get((a, b), ())
+            if problems:
+                label = [_edge_label(data), *problems]
+                attrs = [f"label={_dot_label(label)}", "color=red", "fontcolor=red", "penwidth=2"]
+            else:
+                attrs.append("color=darkgreen")
+        lines.append(f"  {ids[a]} -> {ids[b]} [{', '.join(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def to_mermaid(graph: nx.MultiDiGraph) -> str:
+def to_mermaid(graph: nx.MultiDiGraph, marks: Marks | None = None) -> str:
+    """The graph as a Mermaid flowchart: networks as subgraphs, broken connections red
+    with the rule ids of `marks` (as for `to_dot`)."""
+    marks = marks or {}
+    networks, home = _groups(graph)
     ids = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
     lines = ["flowchart LR"]
-    for node, data in sorted(graph.nodes(data=True)):
-        label = _label(node, data).replace("\\n", "<br/>")
+
+    def node_line(node: str, data: dict[str, Any], indent: str) -> str:
+        label = "<br/>".join(mermaid_text(p) for p in _label_parts(node, data))
         kind = data.get("kind")
-        shape = (
-            ("[(", ")]")
-            if kind == "database"
-            else (("([", "])") if kind == "network" else ("[", "]"))
-        )
-        lines.append(f'  {ids[node]}{shape[0]}"{label}"{shape[1]}')
+        shape = ("[(", ")]") if kind == "database" else ("[", "]")
+        return f'{indent}{ids[node]}{shape[0]}"{label}"{shape[1]}'
+
+    for net in networks:
+        label = " ".join(mermaid_text(p) for p in _label_parts(net, graph.nodes[net]))
+        lines.append(f'  subgraph {ids[net]}["{label}"]')
+        for node, data in sorted(graph.nodes(data=True)):
+            if home.get(node) == net:
+                lines.append(node_line(node, data, "    "))
+        lines.append("  end")
+    for node, data in sorted(graph.nodes(data=True)):
+        if data.get("kind") != "network" and node not in home:
+            lines.append(node_line(node, data, "  "))
+    red: list[int] = []
+    count = 0
     for a, b, data in _sorted_edges(graph.edges(data=True)):
-        lines.append(f'  {ids[a]} -->|"{_edge_label(data)}"| {ids[b]}')
+        if data["kind"] == "member":
+            continue
+        problems = marks.get((a, b), ()) if data["kind"] in ("uses_database", "uses_master") else ()
+        label = "<br/>".join(mermaid_text(p) for p in [_edge_label(data), *problems])
+        arrow = "-.->" if data["kind"] == "hosted_on" else "-->"
+        lines.append(f'  {ids[a]} {arrow}|"{label}"| {ids[b]}')
+        if problems:
+            red.append(count)
+        count += 1
+    if red:
+        lines.append(f"  linkStyle {','.join(map(str, red))} stroke:#cf222e,stroke-width:3px")
     return "\n".join(lines) + "\n"
 
 

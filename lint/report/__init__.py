@@ -1,4 +1,4 @@
-"""Reporters: turn the kept findings of a run into text, JSON, SARIF or GitHub commands.
+"""Reporters: turn the kept findings of a run into text, JSON, SARIF, GitHub commands or HTML.
 
 Reporters know findings and rule metadata, nothing about MySQL or Connect. They never
 open a file: source lines for snippets come from `Report.sources`, which holds the lines
@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from olclint.core.findings import Finding, Level, Notification
 from olclint.engine.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Report:
     command_line: str = ""
     start_time_utc: str = ""
     end_time_utc: str = ""
+    # per-cluster pictures (olclint.model.picture.Picture) for the html format; else empty
+    pictures: tuple[Any, ...] = ()
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -90,7 +93,7 @@ def gate_failed(report: Report) -> bool:
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
-    """The report in format `fmt` ("text", "json", "sarif" or "github")."""
+    """The report in format `fmt` ("text", "json", "sarif", "github" or "html")."""
     if fmt == "text":
         from olclint.report import text
 
@@ -107,4 +110,8 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
         from olclint.report import github
 
         return github.render(report)
+    if fmt == "html":
+        from olclint.report import html
+
+        return html.render(report)
     raise ValueError(f"unknown report format {fmt!r} (expected one of {', '.join(FORMATS)})")
