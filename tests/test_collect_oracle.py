@@ -114,12 +114,11 @@ def server() -> Server:
 
 
 def _collect(server: Server, out: Path, user: str, password: str, capsys) -> tuple[int, str, str]:
+    root = out.parent.parent
     os.environ["MYSQL_PWD"] = password
     try:
-        code = main(
-            ["collect", "database", "--host", "127.0.0.1", "--port", str(server.port)]
-            + ["--user", user, "--output", str(out), "--root", str(out.parent.parent)]
-        )
+        args = ["--host", "127.0.0.1", "--port", str(server.port), "--user", user]
+        code = main(["collect", "database", *args, "--output", str(out), "--root", str(root)])
     finally:
         del os.environ["MYSQL_PWD"]
     captured = capsys.readouterr()
