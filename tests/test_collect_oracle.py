@@ -284,3 +284,48 @@ def test_collected_grants_verdicts_match_real_logins(
     refused_or_short = sorted(name for name, (user, full) in live.items() if not full)
     assert flagged == refused_or_short == ["ext01", "ext02"]
     assert code == 1
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(
+    ("ini", "drift"),
+    [
+        ("[mysqld]\nport = {port}\nbind-address = 127.0.0.1\nskip-name-resolve\n", []),
+        (
+            "[mysqld]\nport = {port}\nbind-address = 0.0.0.0\nskip-name-resolve\n",
+            [
+                (
+                    "prod/db01/my.ini",
+                    3,
+                    "the running database server has bind-address = 127.0.0.1, but my.ini:3 "
+                    "sets bind-address = 0.0.0.0: the file changed after the server started, "
+                    "or the server reads another file",
+                )
+            ],
+        ),
+    ],
+    ids=["same", "bind-address-changed"],
+)
+def test_running_server_drift(server: Server, tmp_path: Path, capsys, ini: str, drift) -> None:
+    """The server runs with --bind-address=127.0.0.1; the collected my.ini says `ini`."""
+    out = tmp_path / "prod" / "db01"
+    assert _collect(server, out, "coll", PASSWORDS["coll"], capsys)[0] == 0
+    (out / "my.ini").write_text(ini.format(port=server.port))
+    (tmp_path / "prod" / "cluster.yaml").write_text(
+        _cluster_yaml(server.port, "  option_file: db01/my.ini\n")
+    )
+    main(["check", str(tmp_path / "prod"), "--root", str(tmp_path), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    found = [
+        (f["location"]["path"], f["location"]["line"], f["message"])
+        for f in report["findings"]
+        if f["rule"] == "OLC105"
+    ]
+    assert found == drift
+    related = [
+        r["location"]["path"]
+        for f in report["findings"]
+        if f["rule"] == "OLC105"
+        for r in f["related"]
+    ]
+    assert related == ["prod/db01/server.json"] * len(drift)

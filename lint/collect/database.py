@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from olclint.collect.files import CollectError, write_file
+from olclint.readers.serverinfo import SERVER_FILE
 
 GRANTS_FILE = "grants.sql"
-SERVER_FILE = "server.json"
 PLACEHOLDER = "<password hash removed by olclint collect>"
 FORMAT = 1
 
