@@ -2,7 +2,8 @@
 
 Each writes into a folder inside the repository root (`--root`, else the top of the git
 work tree that holds the folder, else the folder itself) and prints one line per file:
-`wrote PATH` or `unchanged PATH`. Any failure is one line on stderr and exit 2.
+`wrote PATH`, `unchanged PATH` or `removed PATH` (a `.prefs` file no longer on the
+server). Any failure is one line on stderr and exit 2.
 """
 
 from __future__ import annotations
@@ -60,9 +61,10 @@ def _root(output: Path, given: str | None) -> Path:
     return root
 
 
-def _report(written: list[tuple[Path, bool]]) -> None:
+def _report(written: list[tuple[Path, bool | None]]) -> None:
     for path, changed in written:
-        print(f"{'wrote' if changed else 'unchanged'} {path}")
+        state = "removed" if changed is None else "wrote" if changed else "unchanged"
+        print(f"{state} {path}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -157,7 +157,9 @@ class _OptionCollector:
         return new_ref
 
 
-def _sync_prefs(root: Path, base: Path, files: list[Path], folder: Path) -> list[tuple[Path, bool]]:
+def _sync_prefs(
+    root: Path, base: Path, files: list[Path], folder: Path
+) -> list[tuple[Path, bool | None]]:
     written = []
     names = set()
     for source in files:
@@ -171,14 +173,15 @@ def _sync_prefs(root: Path, base: Path, files: list[Path], folder: Path) -> list
         for stale in sorted(folder.iterdir()):
             if stale.suffix == ".prefs" and stale.name not in names and stale.is_file():
                 confined(root, stale).unlink()
-                written.append((stale, True))
+                written.append((stale, None))  # removed
     return written
 
 
 def collect_server(
     path: Path, root: Path, output: Path, option_file: str | None = None
-) -> list[tuple[Path, bool]]:
-    """Copy a server's preference store and option file (with includes) into `output`."""
+) -> list[tuple[Path, bool | None]]:
+    """Copy a server's preference store and option file (with includes) into `output`:
+    (path, True: written, False: unchanged, None: removed) of each file."""
     if not path.is_dir():
         raise CollectError(f"{path} is not a folder")
     base = Path(os.path.realpath(path))
