@@ -329,3 +329,59 @@ def test_running_server_drift(server: Server, tmp_path: Path, capsys, ini: str, 
         for r in f["related"]
     ]
     assert related == ["prod/db01/server.json"] * len(drift)
+
+
+DATA = "ProgramData/Objectif Lune/OL Connect"
+
+
+def _server_copy(base: Path, prefs: str, ini: str | None = None) -> Path:
+    (base / DATA / ".settings").mkdir(parents=True)
+    (base / DATA / ".settings" / "com.objectiflune.connect.prefs").write_text(prefs)
+    if ini is not None:
+        (base / DATA / "MySQL").mkdir(parents=True)
+        (base / DATA / "MySQL" / "my.ini").write_text(ini)
+    return base
+
+
+@pytest.mark.oracle
+def test_collect_init_check_match_the_live_server(server: Server, tmp_path: Path, capsys) -> None:
+    """The path of the README: collect the database and the servers' folders, init, check."""
+    import re
+
+    # m1 hosts the database on 127.0.0.1 and connects to localhost; the extensions to m1
+    url = f"database.url=jdbc:mysql://%s:{server.port}/objectiflune\ndatabase.user=olc\n"
+    ini = f"[mysqld]\nport={server.port}\nbind-address=127.0.0.1\nskip-name-resolve\n"
+    master = _server_copy(tmp_path / "copies" / "m1", url % "localhost", ini)
+    extension = f"{url % '127.0.0.1'}master.location=127.0.0.1:9340\n"
+    addresses = {"m1": "127.0.0.1", "e1": "127.0.0.5", "e2": "127.0.0.9"}
+    copies = {"m1": master}
+    for name in ("e1", "e2"):
+        copies[name] = _server_copy(tmp_path / "copies" / name, extension)
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    prod = repo / "prod"
+    for name, copy in copies.items():
+        assert main(["collect", "server", str(copy), "--output", str(prod / name)]) == 0
+    assert _collect(server, prod / "m1", "coll", PASSWORDS["coll"], capsys)[0] == 0
+    assert main(["init", str(prod)]) == 0
+    text = (prod / "cluster.yaml").read_text()
+    assert '  node: "m1"\n  engine: mariadb\n' in text
+    assert f"  port: {server.port}\n" in text and '  user: "olc"\n' in text
+    # the TODOs a person fills in: the addresses nothing collected names
+    for name, address in addresses.items():
+        text = re.sub(
+            rf"address: \S+   # TODO: the address of {name} .*", f"address: {address}", text
+        )
+    (prod / "cluster.yaml").write_text(text)
+    capsys.readouterr()
+    code = main(["check", str(prod), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    found = sorted((f["rule"], f["node"]) for f in report["findings"])
+    live = {name: _login(server, source) for name, source in addresses.items()}
+    refused_or_short = [name for name, (_, full) in live.items() if not full]
+    assert refused_or_short == ["e1", "e2"]
+    assert found == sorted(
+        [("OLC110", name) for name in refused_or_short]
+        + [("OLC301", "m1"), ("OLC302", "e1"), ("OLC302", "e2")]  # licences: TODO
+    )
+    assert code == 1
