@@ -99,5 +99,9 @@ def run(args: argparse.Namespace) -> int:
     except CollectError as exc:
         print(f"olclint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as exc:  # a folder that cannot be listed, a share that went away
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"olclint: error: cannot read{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     _report(written)
     return EXIT_OK
