@@ -24,6 +24,7 @@ RULE_MODULES: tuple[str, ...] = (
     "olc102_database_port_mismatch",
     "olc103_master_not_reachable",
     "olc104_database_connection_budget",
+    "olc105_running_server_drift",
     "olc110_grant_not_covering",
     "olc111_grant_identified_by_mysql8",
     "olc112_root_from_any_host",

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # lowest first; a module may import its own layer and the layers before it. The rules
 # package is the engine's plug-in: it sits at the engine's level.
-LAYERS = ("core", "readers", "domain", "model", "engine", "filter", "report", "cli")
+LAYERS = ("core", "readers", "domain", "model", "engine", "filter", "report", "collect", "cli")
 
 
 def _module_of(path: Path) -> str:

@@ -297,6 +297,41 @@ def test_olc104_connection_pools_exceed_max_connections() -> None:
     ]
 
 
+RUNNING = (
+    '{"engine": "mariadb", "format": 1, "option_files": null, "sources": null, '
+    '"tls_available": false, "variables": {"bind_address": "127.0.0.1", "port": 3306, '
+    '"skip_name_resolve": false, "skip_networking": false, "version": "10.11.6"}}\n'
+)
+
+
+def _running(my_ini: str):
+    from olclint.readers.serverinfo import parse_server_text
+
+    built = cluster(my_ini=my_ini)
+    running = parse_server_text(RUNNING, "db/server.json")
+    return dataclasses.replace(built, database=dataclasses.replace(built.database, running=running))
+
+
+def test_olc105_running_server_differs_from_its_option_file() -> None:
+    found = findings(RULES["olc105"], _running("[mysqld]\nbind-address=0.0.0.0\n"))
+    assert brief(found) == [
+        (
+            "OLC105",
+            "warning",
+            "the running database server has bind-address = 127.0.0.1, but my.ini:2 sets "
+            "bind-address = 0.0.0.0: the file changed after the server started, or the server "
+            "reads another file",
+            "db/my.ini:2:1",
+            "master01",
+            "running:bind-address",
+        )
+    ]
+    assert related(found[0]) == [
+        ("db/server.json:1:1", 'the running server: bind_address = "127.0.0.1"')
+    ]
+    assert findings(RULES["olc105"], _running("[mysqld]\nbind-address=127.0.0.1\n")) == []
+
+
 # -- cluster side --------------------------------------------------------------------------
 
 

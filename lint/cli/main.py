@@ -4,6 +4,7 @@ olclint check [PATH ...]      lint clusters (see `olclint check --help`)
 olclint rules                 the rule catalog
 olclint explain ID|NAME       one rule's page
 olclint graph PATH            the node graph of a cluster
+olclint collect database|server, olclint init   collect a cluster, describe it (cli/collect.py)
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("path", metavar="PATH")
     graph.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot")
     graph.add_argument("--root", metavar="DIR")
+
+    from olclint.cli.collect import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -84,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args.format)
         if args.command == "explain":
             return _explain(args.rule)
+        if args.command in ("collect", "init"):
+            from olclint.cli.collect import run
+
+            return run(args)
         return _graph(args)
     except UsageError as exc:
         print(f"olclint: error: {exc}", file=sys.stderr)

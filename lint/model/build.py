@@ -384,7 +384,25 @@ class _Builder:
             external_hostname=(external or {}).get("hostname"),
             option_file=self._option_file(raw, path, server_node),
             grants=self._grants(raw, path, server_node),
+            running=self._running(raw, server_node),
         )
+
+    def _running(self, raw: dict[str, Any], node: str | None) -> Any:
+        """server.json (collected by `olclint collect database`) beside the grants file,
+        else beside the option file; None when there is none."""
+        from olclint.readers.serverinfo import SERVER_FILE, read_server_info
+        from olclint.readers.workspace import is_absolute_ref
+
+        for key in ("grants", "option_file"):
+            ref = raw.get(key)
+            if not isinstance(ref, str) or not ref or is_absolute_ref(ref):
+                continue
+            candidate = (self.folder / ref.replace("\\", "/")).parent / SERVER_FILE
+            if self.ws.inside(candidate) and candidate.is_file():
+                result = read_server_info(self.ws, candidate)
+                self._add(result.diagnostics, node)
+                return result
+        return None
 
     def _option_file(self, raw: dict[str, Any], path: tuple, node: str | None) -> Any:
         from olclint.readers.optionfile import read_option_file

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from olclint.readers.grants import Grants
     from olclint.readers.optionfile import OptionFile
     from olclint.readers.prefs import PrefsFile
+    from olclint.readers.serverinfo import RunningServer
 
 
 MASTER = "master"
@@ -90,6 +91,7 @@ class Database:
     external_hostname: str | None = None
     option_file: OptionFile | None = None
     grants: Grants | None = None
+    running: RunningServer | None = None  # server.json beside the grants or option file
 
     def loc(self, key: str) -> Location:
         return self.locations.get(key, self.location)

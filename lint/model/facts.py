@@ -117,6 +117,7 @@ class DatabaseFacts:
     accounts: tuple = ()  # the accounts of the collected grants, in file order
     grants_collected: bool = False
     login_users: frozenset[str] = frozenset()  # every user a Connect server logs in as
+    running: object | None = None  # the running server (server.json), when collected
 
 
 @dataclass(frozen=True)
@@ -263,5 +264,6 @@ def derive(cluster: Cluster) -> ClusterFacts:
             accounts=tuple(db.grants.accounts) if db.grants is not None else (),
             grants_collected=db.grants is not None,
             login_users=frozenset(users | {db.user}),
+            running=db.running,
         )
     return ClusterFacts(database, servers, _secrets(cluster))
