@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from olclint.core import platform
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 from olclint.readers.workspace import Workspace, is_absolute_ref
@@ -108,8 +109,9 @@ class OptionFile:
     files: tuple[str, ...] = ()
     diagnostics: tuple[Finding, ...] = ()
     fatal: bool = False
-    # (path, st_mode) of each file read from disk, includes too (empty for text in memory);
-    # meaningful only when the files were collected with their modes (rsync -a, tar -p)
+    # (path, st_mode) of each file read from disk, includes too (empty for text in memory
+    # and on Windows, whose modes say nothing); meaningful only when the files were
+    # collected with their modes (rsync -a, tar -p)
     modes: tuple[tuple[str, int], ...] = ()
 
     def options_for(self, groups: Iterable[str]) -> tuple[Option, ...]:
@@ -295,8 +297,9 @@ class _Reader:
             self.files.append(f.rel)
             if self.ws is not None:
                 self.ws.remember(f.rel, _file_text(f.data, f.codec), lf_only=True)
-                with contextlib.suppress(OSError):  # a file that vanished keeps no mode
-                    self.modes[f.rel] = os.stat(f.real).st_mode
+                if platform.file_modes_kept():  # Windows: st_mode says nothing (ACLs)
+                    with contextlib.suppress(OSError):  # a file that vanished keeps no mode
+                        self.modes[f.rel] = os.stat(f.real).st_mode
         problem = _encoding_problem(f.data)
         if problem is None:
             return self._read_lines(f, level, stack)
