@@ -19,6 +19,8 @@ from olclint.engine.parallel import MIN_PARALLEL, check_clusters, is_failure, re
 from olclint.engine.rule import Rule
 from olclint.rules import all_rules
 
+pytestmark = pytest.mark.pool  # run again with OLCLINT_START_METHOD=spawn (.ci/run)
+
 TODAY = dt.date(2026, 1, 15)
 
 
