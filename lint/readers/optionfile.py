@@ -47,6 +47,7 @@ from pathlib import Path
 from olclint.core import platform
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.readers.winpath import windows_name_problem
 from olclint.readers.workspace import Workspace, is_absolute_ref
 
 ERROR = "OLC003"  # OptionFileError
@@ -565,7 +566,7 @@ class _Reader:
                 )
             return True
         target = f.folder / arg.replace("\\", "/")
-        if not self.ws.inside(target):
+        if not self.ws.inside(target) or windows_name_problem(arg):
             _, problems = self.ws.resolve(f.folder, arg, at, f"'{directive}' path")
             self.diagnostics.extend(_redacted(problems))
             return True
