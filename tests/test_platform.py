@@ -219,3 +219,54 @@ def test_the_pool_context_follows_the_environment(monkeypatch: pytest.MonkeyPatc
     assert parallel._pool_context(None).get_start_method() == "fork"
     monkeypatch.setattr(platform, "WINDOWS", True)
     assert parallel._pool_context(None).get_start_method() == "spawn"
+
+
+# -- the README's Windows examples ----------------------------------------------------------
+
+
+def test_the_windows_workflow_matrix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+
+    import yaml
+    from test_config import example, make_repo, run
+
+    workflow = yaml.safe_load(example("github-actions-windows"))
+    job = workflow["jobs"]["olclint"]
+    assert job["strategy"]["matrix"]["os"] == ["ubuntu-latest", "windows-latest"]
+    assert job["runs-on"] == "${{ matrix.os }}"
+    commands = [s["run"] for s in job["steps"] if s.get("run", "").startswith("olclint ")]
+    assert commands == ["olclint check --format github"]
+    make_repo(tmp_path)
+    (tmp_path / ".olclint.toml").write_text('select = ["OLC0"]\n')  # the input rules: clean
+    monkeypatch.chdir(tmp_path)
+    assert run(shlex.split(commands[0])[1:], capsys) == (0, "", "")
+
+
+def test_the_powershell_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from test_config import example, make_repo, run
+
+    lines = example("windows-powershell").splitlines()
+    assert lines[0] == "py -3.12 -m venv .venv"
+    checks = [line.split()[1:] for line in lines if line.startswith(r".venv\Scripts\olclint.exe ")]
+    assert checks == [
+        ["check", r"clusters\prod-eu"],
+        ["check", "--format", "sarif", "--output", "olclint.sarif"],
+    ]
+    make_repo(tmp_path)
+    (tmp_path / ".olclint.toml").write_text('select = ["OLC0"]\n')  # the input rules: clean
+    monkeypatch.chdir(tmp_path)
+    # PowerShell passes `clusters\prod-eu`; Windows reads the backslash as a separator
+    assert run([arg.replace("\\", "/") for arg in checks[0]], capsys) == (
+        0,
+        "No problems found.\n",
+        "",
+    )
+    assert run(checks[1], capsys) == (0, "", "")
+    doc = json.loads((tmp_path / "olclint.sarif").read_text(encoding="utf-8"))
+    assert doc["runs"][0]["results"] == []
