@@ -19,7 +19,9 @@ import time): they re-import olclint under the `spawn` start method, the only on
 has. On Linux, when this process runs no other thread, workers are forked instead: they
 start at once with olclint already imported. `OLCLINT_START_METHOD=spawn` forces `spawn`
 (see `olclint.core.platform.start_method`), which is how the tests run the pool under
-Windows' start method on Linux.
+Windows' start method on Linux. Under `spawn`, every worker imports the calling program's
+main module again: a script that calls `check_clusters` must guard its entry point with
+`if __name__ == "__main__":` (the `olclint` command and `python -m olclint` do).
 """
 
 from __future__ import annotations
