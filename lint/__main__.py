@@ -2,4 +2,5 @@ import sys
 
 from olclint.cli.main import main
 
-sys.exit(main())
+if __name__ == "__main__":  # spawned pool workers import this module again: run nothing
+    sys.exit(main())

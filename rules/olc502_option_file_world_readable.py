@@ -17,6 +17,13 @@ reported; a collected tree where `my.ini` is `0600` and an included `client.cnf`
 `0644` reports `client.cnf`, and a lone `my.ini` collected as `0666` or `0604` is
 reported too.
 
+When the modes were not collected, the rule neither passes nor fails a file that holds a
+password: it reports a note, once per file, saying that it cannot judge who may read it.
+That is the case for a tree where every file has a checkout default mode, for files read
+on Windows (whose file system has no POSIX modes: `os.stat` gives every file `0666`,
+whatever its access control list says), and for files collected from a Windows database
+server, whose permissions are an access control list that no collected mode describes.
+
 ## Why it matters
 
 The MySQL manual asks that an option file holding a password be readable by its owner
@@ -40,11 +47,19 @@ Passing:
 -rw------- master01/client.cnf
 ```
 
+A note (cannot judge), checked out from git:
+
+```
+-rw-r--r-- master01/my.ini          [client] password=Admin123
+```
+
 ## How to fix
 
 On the database server, make the file readable by its owner only (`chmod 600 FILE`, or
 on Windows remove read access for `Users` and `Everyone`), then collect it again. Better,
 keep passwords out of option files altogether (`mysql_config_editor`, or a prompt).
+For the note, check the file's permissions on the server (`icacls FILE` on Windows, `ls -l`
+elsewhere), or collect the files with their modes.
 """
 
 from __future__ import annotations
@@ -65,16 +80,35 @@ CHECKOUT_MODES = frozenset({0o644, 0o664, 0o755, 0o775})
 def check(ctx) -> Iterator[Finding]:
     secrets = [s for s in ctx.facts.secrets if s.kind == "option"]
     db = ctx.cluster.database
-    if db is None or db.option_file is None:
+    if db is None or db.option_file is None or not secrets:
         return
     modes = {path: stat.S_IMODE(mode) for path, mode in db.option_file.modes}
-    if not modes or all(mode in CHECKOUT_MODES for mode in modes.values()):
-        return  # no evidence that the modes were collected
+    # modes are evidence only when some file has one that a git checkout never gives
+    kept = any(mode not in CHECKOUT_MODES for mode in modes.values())
     reported: set[str] = set()
     for secret in secrets:
         path = secret.path
-        mode = modes.get(path)
-        if mode is None or path in reported or not mode & stat.S_IROTH:
+        if path in reported:
+            continue
+        mode = modes.get(path) if kept else None
+        if mode is None:
+            reported.add(path)
+            why = (
+                "every file of the option file has a git checkout default mode"
+                if modes
+                else "no mode was collected with it (read on Windows, or not from a file)"
+            )
+            yield ctx.finding(
+                f"{path} holds a password option ('{secret.name}' in [{secret.group}]), but "
+                f"olclint cannot judge who may read it: {why}; check its permissions on the "
+                "database server, or collect the files with their modes (rsync -a, tar -p)",
+                secret.location,
+                level=Level.NOTE,
+                node=secret.node,
+                subject=f"{path}:modes-not-collected",
+            )
+            continue
+        if not mode & stat.S_IROTH:
             continue
         reported.add(path)
         extra = " and write" if mode & stat.S_IWOTH else ""

@@ -51,9 +51,46 @@ def test_the_reader_keeps_the_mode_of_every_file_it_read(collected: Path) -> Non
     ]
 
 
-def test_checkout_modes_are_not_judged(collected: Path, capsys) -> None:
+def _cannot_judge(path: str, why: str) -> str:
+    return (
+        f"{path} holds a password option ('password' in [client]), but olclint cannot judge "
+        f"who may read it: {why}; check its permissions on the database server, or collect "
+        "the files with their modes (rsync -a, tar -p)"
+    )
+
+
+CHECKOUT = "every file of the option file has a git checkout default mode"
+NO_MODES = "no mode was collected with it (read on Windows, or not from a file)"
+
+
+def test_checkout_modes_are_not_judged_but_said(collected: Path, capsys) -> None:
+    code, found, out = _run(collected, capsys)
+    # a note, not a pass or a warning: the gate (warning) does not fail
+    assert (code, found) == (
+        0,
+        [("OLC502", "master01/client.cnf", 3, _cannot_judge("master01/client.cnf", CHECKOUT))],
+    )
+    assert json.loads(out)["findings"][0]["level"] == "note"
+    assert "s3cr3t" not in out
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o644, 0o666])
+def test_on_windows_no_mode_is_judged(
+    collected: Path, capsys, monkeypatch: pytest.MonkeyPatch, mode: int
+) -> None:
+    """Windows gives every file st_mode 0o666 whatever its ACL: the reader keeps no mode,
+    and OLC502 says it cannot judge, whatever the (simulated) mode on disk."""
+    from olclint.core import platform
+
+    (collected / "master01/my.ini").chmod(0o600)
+    (collected / "master01/client.cnf").chmod(mode)
+    monkeypatch.setattr(platform, "WINDOWS", True)
+    assert read_option_file(Workspace(collected), collected / "master01/my.ini").modes == ()
     code, found, _ = _run(collected, capsys)
-    assert (code, found) == (0, [])
+    assert (code, found) == (
+        0,
+        [("OLC502", "master01/client.cnf", 3, _cannot_judge("master01/client.cnf", NO_MODES))],
+    )
 
 
 def test_world_readable_password_file_in_a_collected_tree(collected: Path, capsys) -> None:

@@ -19,6 +19,8 @@ from olclint.engine.parallel import MIN_PARALLEL, check_clusters, is_failure, re
 from olclint.engine.rule import Rule
 from olclint.rules import all_rules
 
+pytestmark = pytest.mark.pool  # run again with OLCLINT_START_METHOD=spawn (.ci/run)
+
 TODAY = dt.date(2026, 1, 15)
 
 
@@ -137,9 +139,12 @@ def _dies_in_a_worker(ctx: object) -> Iterator[Finding]:
 DIES = Rule("OLC999", "DiesInWorker", Level.NOTE, "dies in a worker", "", _dies_in_a_worker)
 
 
-def test_a_dead_worker_loses_no_cluster(repo: tuple[Path, list[Path]]) -> None:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_dead_worker_loses_no_cluster(repo: tuple[Path, list[Path]], method: str) -> None:
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
     root, files = repo
-    outcomes = check_clusters(root, files, [DIES], TODAY, jobs=2, start_method="fork")
+    outcomes = check_clusters(root, files, [DIES], TODAY, jobs=2, start_method=method)
     assert len(outcomes) == len(files)
     usable = [r for r, _ in outcomes if r.cluster.usable]
     assert len(usable) == 4  # the GOOD clusters: every one checked again in this process

@@ -14,20 +14,23 @@ lines its readers remembered (merge them into the run's `Workspace.sources`).
 - With a pool, the first cluster is checked in this process before the pool starts, so
   forked workers inherit the imported readers and the prepared schema validator.
 
-Workers are spawn-safe (module-level functions, picklable arguments): they re-import
-olclint under the `spawn` start method. On Linux, when this process runs no other
-thread, workers are forked instead: they start at once with olclint already imported.
+Workers are spawn-safe (module-level functions, picklable arguments, no state set at
+import time): they re-import olclint under the `spawn` start method, the only one Windows
+has. On Linux, when this process runs no other thread, workers are forked instead: they
+start at once with olclint already imported. `OLCLINT_START_METHOD=spawn` forces `spawn`
+(see `olclint.core.platform.start_method`), which is how the tests run the pool under
+Windows' start method on Linux. Under `spawn`, every worker imports the calling program's
+main module again: a script that calls `check_clusters` must guard its entry point with
+`if __name__ == "__main__":` (the `olclint` command and `python -m olclint` do).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from olclint.core import platform
 from olclint.core.findings import Location, Notification
 from olclint.engine.rule import Rule
 from olclint.engine.runner import ClusterResult
@@ -45,10 +48,7 @@ Outcome = tuple[ClusterResult, Sources]
 
 def usable_cpus() -> int:
     """The CPUs this process may run on (its affinity mask where the OS has one)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+    return platform.usable_cpus()
 
 
 def resolve_rules(rules: Sequence[Rule] | Sequence[str]) -> tuple[Rule, ...]:
@@ -171,10 +171,7 @@ def _chunks(items: Sequence[Path], count: int) -> list[list[Path]]:
 def _pool_context(start_method: str | None):  # -> multiprocessing.context.BaseContext
     import multiprocessing
 
-    if start_method is None:
-        forkable = sys.platform.startswith("linux") and threading.active_count() == 1
-        start_method = "fork" if forkable else "spawn"
-    return multiprocessing.get_context(start_method)
+    return multiprocessing.get_context(start_method or platform.start_method())
 
 
 def _wire_rules(rules: tuple[Rule, ...]) -> list[Rule] | list[str]:
@@ -202,7 +199,8 @@ def check_clusters(
 
     `rules` are Rule objects or registered rule ids. `jobs` is the number of worker
     processes (None: the usable CPUs; 1: no pool). `start_method` ("fork", "spawn",
-    "forkserver") overrides the choice described in the module docstring.
+    "forkserver") overrides the choice described in the module docstring, and
+    `OLCLINT_START_METHOD` too.
     """
     files = list(cluster_files)
     active = resolve_rules(rules)
@@ -215,7 +213,8 @@ def check_clusters(
     from concurrent.futures import ProcessPoolExecutor
 
     # The first cluster is checked here: it imports and prepares what every check needs
-    # (readers, the schema validator, time zones) once, before the workers fork from us.
+    # (readers, the schema validator, time zones) once, before forked workers copy us;
+    # spawned workers prepare their own.
     first = check_one(root, files[0], active, today, preference_keys, max_file_bytes)
     chunks = _chunks(files[1:], workers * CHUNKS_PER_JOB)
     outcomes: list[list[Outcome] | None] = [None] * len(chunks)

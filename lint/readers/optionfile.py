@@ -44,12 +44,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from olclint.core import platform
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import INCLUDE_NOT_FOLLOWED as NOT_FOLLOWED
 from olclint.core.ids import MISSING_INPUT_FILE
 from olclint.core.ids import OPTION_FILE_ERROR as ERROR
 from olclint.core.ids import OPTION_FILE_LINE_IGNORED as IGNORED
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.readers.winpath import windows_name_problem
 from olclint.readers.workspace import Workspace, is_absolute_ref
 
 MAX_INCLUDE_DEPTH = 10  # max_recursion_level in my_default.c
@@ -108,8 +110,9 @@ class OptionFile:
     files: tuple[str, ...] = ()
     diagnostics: tuple[Finding, ...] = ()
     fatal: bool = False
-    # (path, st_mode) of each file read from disk, includes too (empty for text in memory);
-    # meaningful only when the files were collected with their modes (rsync -a, tar -p)
+    # (path, st_mode) of each file read from disk, includes too (empty for text in memory
+    # and on Windows, whose modes say nothing); meaningful only when the files were
+    # collected with their modes (rsync -a, tar -p)
     modes: tuple[tuple[str, int], ...] = ()
 
     def options_for(self, groups: Iterable[str]) -> tuple[Option, ...]:
@@ -295,8 +298,9 @@ class _Reader:
             self.files.append(f.rel)
             if self.ws is not None:
                 self.ws.remember(f.rel, _file_text(f.data, f.codec), lf_only=True)
-                with contextlib.suppress(OSError):  # a file that vanished keeps no mode
-                    self.modes[f.rel] = os.stat(f.real).st_mode
+                if platform.file_modes_kept():  # Windows: st_mode says nothing (ACLs)
+                    with contextlib.suppress(OSError):  # a file that vanished keeps no mode
+                        self.modes[f.rel] = os.stat(f.real).st_mode
         problem = _encoding_problem(f.data)
         if problem is None:
             return self._read_lines(f, level, stack)
@@ -562,7 +566,10 @@ class _Reader:
                 )
             return True
         target = f.folder / arg.replace("\\", "/")
-        if not self.ws.inside(target):
+        # a quoted or commented path is one the server looks for literally and never finds:
+        # OLC004 says so below, before any question of Windows names
+        quoted = arg[:1] in ("'", '"') or "#" in arg
+        if not self.ws.inside(target) or (windows_name_problem(arg) and not quoted):
             _, problems = self.ws.resolve(f.folder, arg, at, f"'{directive}' path")
             self.diagnostics.extend(_redacted(problems))
             return True

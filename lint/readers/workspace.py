@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import MISSING_INPUT_FILE as MISSING
 from olclint.core.secrets import redact_line, redact_text
+from olclint.readers.winpath import windows_name_problem
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -47,10 +48,12 @@ def find_root(start: Path) -> Path:
 
 
 def is_absolute_ref(ref: str) -> bool:
-    """Absolute in either world: `/etc/x`, `C:/x`, `C:\\x`, `\\\\server\\share`."""
+    """Absolute in either world: `/etc/x`, `C:/x`, `C:\\x`, `\\\\server\\share`, and `\\x`
+    (rooted on the current drive)."""
     return (
         PurePosixPath(ref).is_absolute()
         or PureWindowsPath(ref).is_absolute()
+        or bool(PureWindowsPath(ref).anchor)  # `\\x`, `C:x`: drive or root only
         or (len(ref) >= 2 and ref[1] == ":" and ref[0].isalpha())
     )
 
@@ -92,6 +95,10 @@ class Workspace:
             msg = (
                 f"{what} '{ref}' is an absolute path; paths must be relative to the cluster folder"
             )
+            return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
+        problem = windows_name_problem(ref)
+        if problem is not None:  # the same finding on every system: Windows opens no file
+            msg = f"{what} '{ref}' {problem}; it was not opened"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
         path = base_dir / ref.replace("\\", "/")
         if not self.inside(path):
