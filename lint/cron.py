@@ -1020,12 +1020,15 @@ def parse_cron(text: str) -> CronExpr:
                     "thread); olclint never fires it"
                 )
             elif day > shortest:
+                short = ", ".join(
+                    _MONTHS[m - 1] for m in sorted(months) if _shortest_month(m) < day
+                )
                 defects.append(
-                    f"day-of-month '{day}W' is past the end of a month of {shortest} days: "
-                    "there Quartz 2.3.2 takes the nearest weekday of a date in the next month "
-                    f"and can fire on the last days of the short month ({day}W on the 30th "
-                    "of a 30-day month when the next month starts on a Saturday); olclint "
-                    "does not fire in such a month, as W never leaves the month"
+                    f"day-of-month '{day}W' is past the end of {short}: there Quartz 2.3.2 "
+                    "takes the nearest weekday of a date in the next month and can fire on "
+                    f"the last days of the short month ({day}W on the 30th of a 30-day month "
+                    "when the next month starts on a Saturday); olclint does not fire in such "
+                    "a month, as W never leaves the month"
                 )
         else:
             days = {"dom_days": frozenset(day_values)}

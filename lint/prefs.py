@@ -591,6 +591,11 @@ def resolve_settings(
         except ValueError as exc:
             typed = None
             problems.append(diag(INPUT_VALUE, Level.ERROR, f"{name}: {exc}", where, subject=name))
+        for remark in getattr(typed, "warnings", ()) + getattr(typed, "defects", ()):
+            # a cron expression Quartz reads otherwise than written, or misbehaves on
+            problems.append(
+                diag(INPUT_VALUE, Level.WARNING, f"{name}: {remark}", where, subject=name)
+            )
         if secret:
             raw = REDACTED
         settings[name] = Setting(name, raw, typed, location, value_location, source)
