@@ -110,6 +110,7 @@ class QuartzOracle:
 
 
 def find_tools() -> tuple[str, str] | None:
+    """java and javac, when they and the Quartz jar are installed."""
     java, javac = shutil.which("java"), shutil.which("javac")
     if java is None or javac is None or not JAR.exists():
         return None

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 import random
 from zoneinfo import ZoneInfo
 
 import pytest
-from quartz_oracle import Answer, QuartzOracle, find_tools
+from oracles import require, require_file
+from quartz_oracle import JAR, Answer, QuartzOracle
 
 from olclint.cron import MAX_YEAR, CronError, CronExpr, parse_cron, zone_gaps
 
@@ -45,15 +45,9 @@ LIMIT_MS = 400  # per query: only Quartz's endless loops come near it
 
 @pytest.fixture(scope="module")
 def quartz():
-    tools = find_tools()
-    if tools is None:
-        if os.environ.get("OLCLINT_REQUIRE_ORACLES") == "1":
-            pytest.fail(
-                "oracle Quartz is required (OLCLINT_REQUIRE_ORACLES=1) but java, javac or "
-                "/usr/share/java/quartz2.jar is missing (default-jdk-headless, libquartz2-java)"
-            )
-        pytest.skip("oracle Quartz not installed (default-jdk-headless, libquartz2-java)")
-    oracle = QuartzOracle(*tools, limit_ms=LIMIT_MS)
+    java, javac = require("java"), require("javac")  # default-jdk-headless
+    require_file(str(JAR), "libquartz2-java")
+    oracle = QuartzOracle(java, javac, limit_ms=LIMIT_MS)
     yield oracle
     oracle.close()
 
