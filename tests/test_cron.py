@@ -167,6 +167,7 @@ ERRORS = [
     ("0 0 0 ? * MON-5", 5, "day-of-week 'MON-5': Illegal cron expression format"),
     ("0 0 x * * ?", 2, "hour 'X': Illegal cron expression format"),
     ("0 0 0 1 1 ? 2010-2005", 6, "Start year must be less than stop year"),
+    (f"0 0 0 1 1 ? {MAX_YEAR + 1}/2", 6, "Start year must be less than stop year"),
     ("0 0 0 15W * 2", 5, "put '?' in one of them"),
     ("0 0 0 ? * 1W", 5, "day-of-week '1W': 'W' option is not valid here. (pos=1)"),
     ("0 0 0 5#2 * ?", 3, "day-of-month '5#2': '#' option is not valid here. (pos=1)"),
