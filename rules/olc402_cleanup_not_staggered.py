@@ -7,9 +7,19 @@ Takes every server whose `cleanup.enabled` is `true` (two or more), reads its
 which every one of them is inside a clean-up run: from a fire time to fire time +
 `cleanup.expected_duration`. The search covers one year from the date of the run
 (`--today`, `SOURCE_DATE_EPOCH`, or today; from 00:00 UTC that day), in real calendar time:
-month lengths, `L`/`W`/`#` days, and daylight-saving transitions of each zone (a wall
-time skipped when clocks go forward does not fire that day, a repeated one fires once, as
-Quartz's CronTrigger does).
+month lengths, `L`/`W`/`#` days, and the daylight-saving transitions of each zone, with
+the fire times Quartz 2.3.2 computes (olclint's tests compare them with Quartz itself on
+every transition from 2000 to 2035 of several zones):
+
+- clocks going back: a wall time that happens twice fires once, at its **second**
+  occurrence, and nothing of the first pass through the repeated hour fires (a daily
+  02:30 in Paris runs at 01:30 UTC that night, an hour later than the night before);
+- clocks going forward: a wall time that does not exist does not fire that day, and
+  neither does an existing one that Quartz's search jumps over just after the gap (with
+  Lord Howe's 30-minute shift, `0 25,40 * * * ?` runs 01:40, then 03:25: not 02:40);
+- a schedule Quartz reads otherwise than written (`MON/2` is `MON`) counts as Quartz reads
+  it, and OLC005 warns; where Quartz has a defect (`31W` firing on the 30th, an `L-nW`
+  that hangs its scheduler) olclint uses what the expression means, and OLC005 warns.
 
 If there is such an instant, it is an **error**: the message names the first such instant
 in UTC and, for each server, the local fire time of the run it is in. The result points
@@ -56,8 +66,9 @@ cleanup.cron=0 0 3 * * ?
 ## How to fix
 
 Give each server its own window, at least `expected_duration` apart, and keep in mind
-the servers' time zones and the daylight-saving changes; or disable the clean-up service
-on the servers that do not need it.
+the servers' time zones and the daylight-saving changes (a run in the repeated hour of a
+fall-back night starts an hour later in UTC); or disable the clean-up service on the
+servers that do not need it.
 """
 
 from __future__ import annotations

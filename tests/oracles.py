@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,3 +14,13 @@ def require(tool: str) -> str:
             pytest.fail(f"oracle {tool!r} is required (OLCLINT_REQUIRE_ORACLES=1) but missing")
         pytest.skip(f"oracle {tool!r} not installed")
     return path
+
+
+def require_file(path: str, package: str) -> Path:
+    """A file an oracle needs (a jar...), with the same skip-or-fail rule as `require`."""
+    found = Path(path)
+    if not found.is_file():
+        if os.environ.get("OLCLINT_REQUIRE_ORACLES") == "1":
+            pytest.fail(f"oracle file {path} ({package}) is required but missing")
+        pytest.skip(f"oracle file {path} ({package}) not installed")
+    return found

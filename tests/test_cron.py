@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from olclint.domain.quartz import CronError, parse_cron
+from olclint.domain.quartz import MAX_YEAR, CronError, parse_cron
 
 D = dt.datetime
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
+LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
 UTC = dt.timezone.utc
 
 
@@ -138,39 +139,44 @@ def test_year_field_ends() -> None:
     cron = parse_cron("0 15 10 * * ? 2005")
     assert cron.next_after(D(2005, 12, 31, 10, 15)) is None
     assert parse_cron("0 0 0 1 1 ? 2099").next_after(D(2099, 1, 1)) is None
+    assert parse_cron("0 0 0 1 1 ?").next_after(D(MAX_YEAR, 1, 1)) is None
 
 
 ERRORS = [
-    ("0 0 25 * * ?", 2, "hour 25 is out of range 0-23"),
-    ("60 0 0 * * ?", 0, "second 60 is out of range 0-59"),
-    ("0 61 0 * * ?", 1, "minute 61 is out of range 0-59"),
-    ("0 0 0 32 * ?", 3, "day-of-month 32 is out of range 1-31"),
-    ("0 0 0 0 * ?", 3, "day-of-month 0 is out of range 1-31"),
-    ("0 0 0 ? 13 *", 4, "month 13 is out of range 1-12"),
-    ("0 0 0 ? * 8", 5, "day-of-week 8 is out of range 1-7"),
-    ("0 0 0 ? * 0", 5, "day-of-week 0 is out of range 1-7"),
-    ("0 0 0 1 1 ? 1969", 6, "year 1969 is out of range 1970-2099"),
+    ("0 0 25 * * ?", 2, "hour '25': Hour values must be between 0 and 23"),
+    ("60 0 0 * * ?", 0, "second '60': Minute and Second values must be between 0 and 59"),
+    ("0 61 0 * * ?", 1, "minute '61': Minute and Second values must be between 0 and 59"),
+    ("0 0 0 32 * ?", 3, "day-of-month '32': Day of month values must be between 1 and 31"),
+    ("0 0 0 0 * ?", 3, "day-of-month '0': Day of month values must be between 1 and 31"),
+    ("0 0 0 ? 13 *", 4, "month '13': Month values must be between 1 and 12"),
+    ("0 0 0 ? * 8", 5, "day-of-week '8': Day-of-Week values must be between 1 and 7"),
+    ("0 0 0 ? * 0", 5, "day-of-week '0': Day-of-Week values must be between 1 and 7"),
     ("0 0 0 * * *", 5, "put '?' in one of them"),
-    ("0 0 0 ? * ?", 5, "not in both"),
+    ("0 0 0 ? * ?", 5, "'?' can only be specified for Day-of-Month -OR- Day-of-Week."),
     ("0 0 0 1 * MON", 5, "put '?' in one of them"),
-    ("? 0 0 * * ?", 0, "'?' is only allowed in day-of-month or day-of-week"),
-    ("0 0 0 ? * 6#6", 5, "'#' must be followed by a number from 1 to 5"),
-    ("0 0 0 ? * 6#0", 5, "'#' must be followed by a number from 1 to 5"),
-    ("0 0 0 1-5W * ?", 3, "W follows a single day"),
-    ("0 0 0 L,15 * ?", 3, "L and W must stand alone"),
-    ("0 0 0 L-31 * ?", 3, "larger than 30"),
-    ("0 0 0 ? * MON-FRI/2", 5, "ignores a step after a name"),
-    ("0 0/0 0 * * ?", 1, "step /0 must be at least 1"),
-    ("0 0/60 0 * * ?", 1, "step /60 is larger than the range 0-59"),
-    ("0 0 0 * FOO ?", 4, "month 'FOO' is not a name"),
-    ("0 0 0 ? * MONDAY", 5, "day-of-week 'MONDAY' is not a name"),
-    ("0 0 x * * ?", 2, "hour 'X' is not a number"),
-    ("0 0 1,,2 * * ?", 2, "empty list item"),
-    ("0 0 0 1 1 ? 2010-2005", 6, "year range 2010-2005 goes backwards"),
+    ("? 0 0 * * ?", 0, "'?' can only be specified for Day-of-Month or Day-of-Week."),
+    ("0 0 0 ?XY * 1", 3, "Illegal character after '?': X"),
+    ("0 0 0 ? * 6#6", 5, "'6#6': A numeric value between 1 and 5 must follow the '#' option"),
+    ("0 0 0 ? * 6#0", 5, "'6#0': A numeric value between 1 and 5 must follow the '#' option"),
+    ("0 0 0 L,15 * ?", 3, "'L' and 'LW' with other days of the month is not implemented"),
+    ("0 0 0 L-31 * ?", 3, "'L-31': Offset from last day must be <= 30"),
+    ("0 0/60 0 * * ?", 1, "minute '0/60': Increment > 60 : 60"),
+    ("0 0 0 * FOO ?", 4, "month 'FOO': Invalid Month value: 'FOO'"),
+    ("0 0 0 ? * JAN-3", 5, "Invalid Day-of-Week value: 'JAN'"),
+    ("0 0 0 ? JAN-3 *", 4, "month 'JAN-3': Illegal cron expression format"),
+    ("0 0 0 ? * MON-5", 5, "day-of-week 'MON-5': Illegal cron expression format"),
+    ("0 0 x * * ?", 2, "hour 'X': Illegal cron expression format"),
+    ("0 0 0 1 1 ? 2010-2005", 6, "Start year must be less than stop year"),
+    (f"0 0 0 1 1 ? {MAX_YEAR + 1}/2", 6, "Start year must be less than stop year"),
     ("0 0 0 15W * 2", 5, "put '?' in one of them"),
-    ("0 0 0 ? * 1W", 5, "'W' is only allowed in day-of-month"),
-    ("0 0 0 5#2 * ?", 3, "'#' is only allowed in day-of-week"),
-    ("0 0 0 ? * 1-L", 5, "L must stand alone"),
+    ("0 0 0 ? * 1W", 5, "day-of-week '1W': 'W' option is not valid here. (pos=1)"),
+    ("0 0 0 5#2 * ?", 3, "day-of-month '5#2': '#' option is not valid here. (pos=1)"),
+    ("0 0 0 ? * 1-L", 5, 'NumberFormatException: For input string: "L"'),
+    # digits that are not ASCII: Quartz wants 0-9 where a value starts
+    ("0 0 \u0663 * * ?", 2, "Unexpected character: \u0663"),
+    ("0 0 \u00b3 * * ?", 2, "Unexpected character: \u00b3"),
+    ("0 0 1-\u00b3 * * ?", 2, "NumberFormatException"),
+    ("0 0 0/\u00b3 * * ?", 2, "NumberFormatException"),
 ]
 
 
@@ -180,13 +186,90 @@ def test_errors_name_the_field(expr: str, index: int, message: str) -> None:
         parse_cron(expr)
     assert message in info.value.message
     assert info.value.field_index == index
+    assert not info.value.quartz_accepts
 
 
-@pytest.mark.parametrize("expr", ["0 0 * * *", "0 0 0 * * ? 2020 x", "", "0"])
+@pytest.mark.parametrize("expr", ["0 0 * * *", "", "0", "0 0 0 * *"])
 def test_field_count(expr: str) -> None:
     with pytest.raises(CronError, match="6 or 7 fields") as info:
         parse_cron(expr)
     assert info.value.field_index is None
+    assert info.value.message.endswith("(Quartz: Unexpected end of expression.)")
+
+
+# What Quartz 2.3.2 accepts though it is not the documented syntax: (written, its reading).
+SLOPPY = [
+    ("0 0 0 ? * MON/2", "0 0 0 ? * MON"),
+    ("0 0 0 ? * MON-FRI/2", "0 0 0 ? * MON-FRI"),
+    ("0 0/0 0 * * ?", "0 0 0 * * ?"),
+    ("0 0 */0 * * ?", "0 0 * * * ?"),
+    ("0 0 0-5/100 * * ?", "0 0 0 * * ?"),
+    ("0 0 1,,2 * * ?", "0 0 1,2 * * ?"),
+    ("0 0 5X * * ?", "0 0 5 * * ?"),
+    ("0 0 0 ? * MONDAY", "0 0 0 ? * MON"),
+    ("0 0 0 1-5W * ?", "0 0 0 1-5 * ?"),
+    ("0 0 0 15W,20 * ?", "0 0 0 15W * ?"),
+    ("0 0 0 ? * 2,3#2", "0 0 0 ? * 2#2"),
+    ("0 0 0 ? * 0#1", "0 0 0 ? * 7#1"),
+    ("0 0 0 ? * LW", "0 0 0 ? * SAT"),
+    ("0 0 0 ?X * MON", "0 0 0 ? * MON"),
+    ("0 0 0 5,? * MON", "0 0 0 ? * MON"),
+    ("0 0 0 * * ? 2020 x", "0 0 0 * * ? 2020"),
+    ("0 0 /5 * * ?", "0 0 0,5,10,15,20 * * ?"),
+    ("0 0 */\u0665 * * ?", "0 0 0,5,10,15,20 * * ?"),  # ARABIC-INDIC DIGIT FIVE
+    ("0 0 0 ? * 9#1", "0 0 0 ? * 9#1"),  # never fires
+]
+
+
+@pytest.mark.parametrize(("written", "reading"), SLOPPY, ids=[s[0] for s in SLOPPY])
+def test_sloppy_forms_are_read_as_quartz_reads_them(written: str, reading: str) -> None:
+    cron = parse_cron(written)
+    expected = parse_cron(reading)
+    assert cron.day_key == expected.day_key
+    assert cron.times_of_day == expected.times_of_day
+    assert cron.warnings == (
+        f"Quartz 2.3.2 accepts '{written}' but not as written: it reads "
+        + cron.warnings[0].split(" it reads ", 1)[1],
+    )
+    assert cron.warnings[0].endswith(f"that is '{reading}'")
+    assert expected.warnings == () or reading.endswith("9#1")
+
+
+def test_sloppy_warning_names_each_field() -> None:
+    cron = parse_cron("0 0 1,,2 ? * MON/2 2030 x")
+    assert cron.warnings == (
+        "Quartz 2.3.2 accepts '0 0 1,,2 ? * MON/2 2030 x' but not as written: it reads "
+        "hour '1,,2' as '1,2'; day-of-week 'MON/2' as 'MON'; nothing of 'X' after the "
+        "seventh field; that is '0 0 1,2 ? * MON 2030'",
+    )
+
+
+def test_years_past_2099_fire() -> None:
+    assert parse_cron("0 0 0 1 1 ? 2100").next_after(D(2099, 6, 1)) == D(2100, 1, 1)
+    assert parse_cron(f"0 0 0 1 1 ? {MAX_YEAR}").next_after(D(2099, 6, 1)) == D(MAX_YEAR, 1, 1)
+    assert parse_cron(f"0 0 0 1 1 ? {MAX_YEAR + 1}").next_after(D(2099, 6, 1)) is None
+    assert parse_cron("0 0 0 1 1 ? 1969").next_after(D(2000, 1, 1)) is None
+
+
+@pytest.mark.parametrize("expr", ["L 0 0 * * ?", "0 , 0 * * ?", "0 0 0 ? * ,", "0 0 0 * , ?"])
+def test_accepted_but_never_scheduled(expr: str) -> None:
+    with pytest.raises(CronError, match="throws NoSuchElementException") as info:
+        parse_cron(expr)
+    assert info.value.quartz_accepts
+
+
+def test_defects_are_reported_not_copied() -> None:
+    loop = parse_cron("0 0 12 L-28W * ?")
+    assert len(loop.defects) == 1 and "never returns" in loop.defects[0]
+    assert loop.month_days(2025, 2) == ()  # 28 February - 28: no day
+    assert loop.month_days(2024, 2) == (1,)  # 29 February 2024 - 28 = Thursday 1st
+    assert parse_cron("0 0 12 L-27W * ?").defects == ()
+    past = parse_cron("0 0 12 31W * ?")
+    assert len(past.defects) == 1 and "31W on the 30th" in past.defects[0]
+    assert past.month_days(2021, 4) == ()  # Quartz fires on Friday 30 April 2021
+    assert parse_cron("0 0 12 31W JAN,MAR ?").defects == ()
+    assert "never returns" in parse_cron("0 0 12 0W * ?").defects[0]
+    assert parse_cron("0 0 12 0W * ?").month_days(2025, 1) == ()
 
 
 def test_unix_crontab_is_recognised() -> None:
@@ -213,21 +296,40 @@ def test_spring_forward_every_half_hour() -> None:
     ]
 
 
-def test_fall_back_fires_a_repeated_time_once() -> None:
+def test_fall_back_fires_a_repeated_time_at_its_second_occurrence() -> None:
     # Paris, 26 October 2025: 03:00 CEST -> 02:00 CET; 02:30 happens twice, fires once.
     got = fires("0 30 2 * * ?", D(2025, 10, 25, 12, tzinfo=PARIS), 2)
     assert [f.astimezone(UTC) for f in got] == [
-        D(2025, 10, 26, 0, 30, tzinfo=UTC),  # 02:30 CEST, the first occurrence
+        D(2025, 10, 26, 1, 30, tzinfo=UTC),  # 02:30 CET, the second occurrence
         D(2025, 10, 27, 1, 30, tzinfo=UTC),
     ]
     hourly = fires("0 0 * * * ?", D(2025, 10, 26, 1, 30, tzinfo=PARIS), 3)
-    assert [f.astimezone(UTC).hour for f in hourly] == [0, 2, 3]  # no second 02:00
+    assert [f.astimezone(UTC).hour for f in hourly] == [1, 2, 3]  # no 02:00 CEST (00:00 UTC)
 
 
-def test_next_after_from_inside_the_repeated_hour() -> None:
-    # 01:10 UTC is 02:10 CET, the second pass through 02:xx: the next fire is 03:00 CET.
-    start = D(2025, 10, 26, 1, 10, tzinfo=UTC).astimezone(PARIS)
-    assert parse_cron("0 0/30 * * * ?").next_after(start) == D(2025, 10, 26, 3, tzinfo=PARIS)
+def test_next_after_from_inside_the_first_pass_jumps_to_the_second() -> None:
+    # 00:10 UTC is 02:10 CEST, the first pass through 02:xx: Quartz reads the wall time
+    # 02:10:01 as CET, so the next fire is 02:30 CET, and 03:00 CEST is never reached.
+    start = D(2025, 10, 26, 0, 10, tzinfo=UTC).astimezone(PARIS)
+    got = parse_cron("0 0/30 * * * ?").next_after(start)
+    assert got.astimezone(UTC) == D(2025, 10, 26, 1, 30, tzinfo=UTC)
+    start = D(2025, 10, 26, 1, 10, tzinfo=UTC).astimezone(PARIS)  # 02:10 CET
+    assert parse_cron("0 0/30 * * * ?").next_after(start).astimezone(UTC) == D(
+        2025, 10, 26, 1, 30, tzinfo=UTC
+    )
+
+
+def test_thirty_minute_gap_skips_a_time_that_exists() -> None:
+    # Lord Howe, 5 October 2025: 02:00 -> 02:30. Quartz's search sets 02:25, which lands
+    # on 02:55, so 02:40 (which exists) is skipped too.
+    got = fires("0 25,40 * * * ?", D(2025, 10, 5, 1, 30, tzinfo=LORD_HOWE), 3)
+    assert [f.strftime("%H:%M%z") for f in got] == ["01:40+1030", "03:25+1100", "03:40+1100"]
+    cron = parse_cron("0 25,40 * * * ?")
+    assert cron.last_at_or_before(D(2025, 10, 5, 3, 0, tzinfo=LORD_HOWE)) == got[0]
+    assert fires("0 0/10 2 * * ?", D(2025, 10, 5, 1, 0, tzinfo=LORD_HOWE), 2) == [
+        D(2025, 10, 5, 2, 30, tzinfo=LORD_HOWE),
+        D(2025, 10, 5, 2, 40, tzinfo=LORD_HOWE),
+    ]
 
 
 def test_new_york_and_utc_differ_by_the_zone() -> None:
@@ -240,9 +342,10 @@ def test_new_york_and_utc_differ_by_the_zone() -> None:
 def test_last_at_or_before() -> None:
     cron = parse_cron("0 0/30 * * * ?")
     when = D(2025, 10, 26, 1, 10, tzinfo=UTC).astimezone(PARIS)  # 02:10 CET
-    # the repeated 02:00 and 02:30 do not fire: the last fire is 02:30 CEST
-    assert cron.last_at_or_before(when) == D(2025, 10, 26, 2, 30, tzinfo=PARIS)
-    assert cron.last_at_or_before(when).astimezone(UTC) == D(2025, 10, 26, 0, 30, tzinfo=UTC)
+    # the first pass through 02:xx does not fire: the last fire is 02:00 CET
+    assert cron.last_at_or_before(when).astimezone(UTC) == D(2025, 10, 26, 1, 0, tzinfo=UTC)
+    first_pass = D(2025, 10, 26, 0, 50, tzinfo=UTC).astimezone(PARIS)  # 02:50 CEST
+    assert cron.last_at_or_before(first_pass).astimezone(UTC) == D(2025, 10, 25, 23, 30, tzinfo=UTC)
     assert parse_cron("0 0 3 1 1 ?").last_at_or_before(D(2024, 1, 1, 3)) == D(2024, 1, 1, 3)
 
 

@@ -240,8 +240,33 @@ def test_bad_cron_in_a_prefs_file_names_the_field(tmp_path, capsys) -> None:
     assert [(f["location"]["path"], f["location"]["line"]) for f in got] == [("m.prefs", 2)]
     assert got[0]["message"] == (
         "cleanup.cron: '0 0 12 ? * 8' is not a Quartz cron expression: "
-        "day-of-week 8 is out of range 1-7"
+        "Quartz refuses day-of-week '8': Day-of-Week values must be between 1 and 7"
     )
+
+
+def test_sloppy_cron_in_a_prefs_file_is_a_warning_and_still_scheduled(tmp_path, capsys) -> None:
+    text = cluster(
+        master(extra="    preferences: [m.prefs]\n"),
+        ext(
+            "e1",
+            "10.0.0.2",
+            "cleanup.enabled: true, cleanup.database: false, cleanup.cron: 0 10 12 ? * MON",
+        ),
+    )
+    prefs = "cleanup.enabled=true\ncleanup.database=true\ncleanup.cron=0 0 12 ? * MON/2\n"
+    run(tmp_path, text, {"m.prefs": prefs})
+    got = [(f["rule"], f["level"], f["message"]) for f in findings(capsys)]
+    assert (
+        "OLC005",
+        "warning",
+        (
+            "cleanup.cron: Quartz 2.3.2 accepts '0 0 12 ? * MON/2' but not as written: it reads "
+            "day-of-week 'MON/2' as 'MON'; that is '0 0 12 ? * MON'"
+        ),
+    ) in got
+    # the master's schedule is Quartz's reading, Mondays at 12:00: it meets e1's at 12:10
+    overlap = [m for rule, level, m in got if (rule, level) == ("OLC402", "error")]
+    assert len(overlap) == 1 and "overlap at 2026-01-05T12:10:00Z" in overlap[0]
 
 
 # -- pages -------------------------------------------------------------------------------

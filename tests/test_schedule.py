@@ -79,15 +79,51 @@ def test_gap_day_skips_the_fire() -> None:
 
 
 def test_fall_back_day_every_quarter_hour() -> None:
-    # Paris, 25 October 2026: 03:00 CEST -> 02:00 CET; the second 02:xx hour has no fire,
-    # so with 15 minute runs there is an hour of idle time: 01:00-02:00 UTC.
+    # Paris, 25 October 2026: 03:00 CEST -> 02:00 CET; as in Quartz, the first pass
+    # through 02:xx (CEST) has no fire and the second (CET) has them all, so with 15 minute
+    # runs there is an hour of idle time: 00:00-01:00 UTC.
     cron = parse_cron("0 0/15 * * * ?")
     busy = busy_intervals(cron, PARIS, 900, dt.date(2026, 10, 25), dt.date(2026, 10, 25))
     got = [(D.fromtimestamp(a, UTC), D.fromtimestamp(b, UTC)) for a, b in busy]
     assert got == [
-        (D(2026, 10, 24, 22, tzinfo=UTC), D(2026, 10, 25, 1, tzinfo=UTC)),
-        (D(2026, 10, 25, 2, tzinfo=UTC), D(2026, 10, 25, 23, tzinfo=UTC)),
+        (D(2026, 10, 24, 22, tzinfo=UTC), D(2026, 10, 25, 0, tzinfo=UTC)),
+        (D(2026, 10, 25, 1, tzinfo=UTC), D(2026, 10, 25, 23, tzinfo=UTC)),
     ]
+
+
+def test_thirty_minute_gap_skips_what_quartz_jumps_over() -> None:
+    # Lord Howe, 4 October 2026: 02:00 -> 02:30 (+10:30 -> +11:00). Quartz's search sets
+    # 02:25 after the fire at 01:40, lands on 02:55, and so skips 02:40, which exists.
+    zone = ZoneInfo("Australia/Lord_Howe")
+    cron = parse_cron("0 25,40 1-3 * * ?")
+    busy = busy_intervals(cron, zone, 60, dt.date(2026, 10, 4), dt.date(2026, 10, 4))
+    got = [D.fromtimestamp(a, UTC).astimezone(zone).strftime("%H:%M%z") for a, _ in busy]
+    assert got == ["01:25+1030", "01:40+1030", "03:25+1100", "03:40+1100"]
+    # from midnight, the search enters the gap at 02:00, lands on 02:30 and finds 02:40
+    cron = parse_cron("0 25,40 2 * * ?")
+    busy = busy_intervals(cron, zone, 60, dt.date(2026, 10, 4), dt.date(2026, 10, 4))
+    assert [D.fromtimestamp(a, UTC).astimezone(zone).strftime("%H:%M") for a, _ in busy] == [
+        "02:40"
+    ]
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["0 0/15 * * * ?", "0 25,40 * * * ?", "0 30 2 * * ?", "0 0/7 1-4 * * ?", "30 59 * * * ?"],
+)
+@pytest.mark.parametrize(
+    "zone", ["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "Pacific/Apia"]
+)
+def test_busy_intervals_match_next_after_around_transitions(expr: str, zone: str) -> None:
+    tz = ZoneInfo(zone)
+    cron = parse_cron(expr)
+    for first in (dt.date(2011, 3, 30), dt.date(2011, 9, 20), dt.date(2011, 12, 27)):
+        last = first + dt.timedelta(days=12)
+        busy = busy_intervals(cron, tz, 120, first, last)
+        start = D(first.year, first.month, first.day, tzinfo=tz)
+        end = D(last.year, last.month, last.day, tzinfo=tz) + dt.timedelta(days=1)
+        listed = merge([(f.timestamp(), f.timestamp() + 120) for f in cron.fire_times(start, end)])
+        assert busy == listed, (expr, zone, first)
 
 
 def test_same_wall_time_in_one_zone_overlaps_at_once() -> None:

@@ -507,6 +507,12 @@ def resolve_settings(
             typed = None
             label = f"{key} ({name})" if real_key and key != name else name
             problems.append(diag(INPUT_VALUE, Level.ERROR, f"{label}: {exc}", where, subject=name))
+        label = f"{key} ({name})" if real_key and key != name else name
+        for remark in getattr(typed, "warnings", ()) + getattr(typed, "defects", ()):
+            # a cron expression Quartz reads otherwise than written, or misbehaves on
+            problems.append(
+                diag(INPUT_VALUE, Level.WARNING, f"{label}: {remark}", where, subject=name)
+            )
         if secret:
             raw = REDACTED
         settings[name] = Setting(

@@ -10,9 +10,10 @@ Nothing here enumerates seconds of calendar time:
   chains of fire times less than or equal to `duration` apart, so `0/1 * * * * ?` is one
   run per day, not 86,400 fire times;
 - for each firing day, each run becomes one busy interval in UTC seconds (a day with a
-  daylight-saving transition is split at the transition: wall times that do not exist do
-  not fire, a repeated wall time fires once, at its first occurrence, as `olclint.domain.quartz`
-  documents);
+  daylight-saving transition is split at the transition, as Quartz 2.3.2 fires and
+  `olclint.domain.quartz` documents: wall times that do not exist do not fire, nor do the existing
+  ones that Quartz's search jumps over just after the gap; a repeated wall time fires once,
+  at its second occurrence);
 - each server's intervals are merged, and the servers' interval lists are intersected one
   after the other, stopping as soon as the intersection is empty.
 
@@ -107,28 +108,33 @@ def _offset_segments(zone: dt.tzinfo, lo: int, hi: int) -> tuple[tuple[int, int,
 
 
 class _ZoneDays:
-    """Per local date: the parts of its wall-clock day that exist, with their UTC offset."""
+    """Per local date: the parts of its wall-clock day that fire, with their UTC offset."""
 
     def __init__(self, zone: dt.tzinfo, first: dt.date, last: dt.date) -> None:
         lo = _wall_seconds(first) - 2 * _DAY
         hi = _wall_seconds(last) + 3 * _DAY
         segs = _offset_segments(zone, lo, hi)
-        # Wall ranges of each segment; an earlier segment wins where they overlap (fold=0).
-        self.walls: list[tuple[int, int, int]] = []
-        reach = None
+        # Wall ranges of each segment: (from, to, offset, gap). A later segment wins where
+        # two overlap (clocks went back: Quartz fires the second occurrence); `gap` is the
+        # UTC second a segment starts at when the wall clock jumped forward into it.
+        self.walls: list[tuple[int, int, int, int | None]] = []
         for u0, u1, off in segs:
             w0, w1 = u0 + off, u1 + off
-            if reach is not None:
-                w0 = max(w0, reach)
-            if w0 < w1:
-                self.walls.append((w0, w1, off))
-            reach = w1 if reach is None else max(reach, w1)
+            gap = None
+            if self.walls and self.walls[-1][1] < w0:
+                gap = u0
+            while self.walls and self.walls[-1][1] > w0:
+                p0, _p1, poff, pgap = self.walls.pop()
+                if p0 < w0:
+                    self.walls.append((p0, w0, poff, pgap))
+                    break
+            self.walls.append((w0, w1, off, gap))
         self._starts = [w[0] for w in self.walls]
         self._days: dict[tuple, list] = {}
 
     def firing_days(
         self, cron: CronExpr, first: dt.date, last: dt.date
-    ) -> list[tuple[int | None, int, list[tuple[int, int, int]]]]:
+    ) -> list[tuple[int | None, int, list[tuple[int, int, int, int | None]]]]:
         """For each local date in [first, last] that `cron` fires on: (shift, base, parts).
 
         `base` is the date's midnight on the wall axis; `shift` turns seconds of that day
@@ -147,16 +153,17 @@ class _ZoneDays:
             self._days[key] = found
         return found
 
-    def parts(self, day_start: int) -> list[tuple[int, int, int]]:
-        """[(from, to, offset)] in seconds of the day [0, 86400) that exist on that day."""
+    def parts(self, day_start: int) -> list[tuple[int, int, int, int | None]]:
+        """[(from, to, offset, gap)] in seconds of the day [0, 86400) that exist on that
+        day; `gap` (a UTC second) when the part starts right after a forward jump."""
         i = max(0, bisect.bisect_right(self._starts, day_start) - 1)
         out = []
         day_end = day_start + _DAY
         while i < len(self.walls) and self.walls[i][0] < day_end:
-            w0, w1, off = self.walls[i]
+            w0, w1, off, gap = self.walls[i]
             a, b = max(w0, day_start), min(w1, day_end)
             if a < b:
-                out.append((a - day_start, b - day_start, off))
+                out.append((a - day_start, b - day_start, off, gap if a == w0 else None))
             i += 1
         return out
 
@@ -197,7 +204,9 @@ def busy_intervals(
             for a, b in day_runs:
                 append((a + shift, b + shift + duration))
             continue
-        for w0, w1, off in parts:
+        for w0, w1, off, gap in parts:
+            if gap is not None:
+                w0 = max(w0, _resume(cron, zone, gap) - base)
             i = bisect.bisect_left(times, w0)
             j = bisect.bisect_left(times, w1) - 1
             if i > j:
@@ -209,6 +218,16 @@ def busy_intervals(
                 if a2 <= b2:
                     append((a2 + shift, b2 + shift + duration))
     return merge(raw)
+
+
+def _resume(cron: CronExpr, zone: dt.tzinfo, gap: int) -> float:
+    """Where Quartz's first fire after the gap opening at UTC second `gap` is, on the
+    wall axis (infinity when there is none)."""
+    fire = cron.gap_resume(zone, dt.datetime.fromtimestamp(gap, UTC))
+    if fire is None:
+        return float("inf")
+    wall = fire.astimezone(zone)
+    return _wall_seconds(wall.date()) + wall.hour * 3600 + wall.minute * 60 + wall.second
 
 
 def merge(intervals: Sequence[Interval]) -> list[Interval]:
