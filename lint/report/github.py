@@ -14,7 +14,7 @@ Nothing is printed when there is nothing to say.
 from __future__ import annotations
 
 from olclint.core.findings import Finding, Level, Notification
-from olclint.report import Report, rules_by_id, sorted_findings, visible
+from olclint.report import Report, baseline_notes, rules_by_id, sorted_findings, visible
 
 COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}
 
@@ -36,13 +36,17 @@ def command(level: Level, properties: list[tuple[str, object]], message: str) ->
     return f"{head}::{escape_data(message)}"
 
 
-def _finding(finding: Finding, title: str) -> str:
+def _finding(report: Report, finding: Finding, title: str) -> str:
     properties: list[tuple[str, object]] = []
     loc = finding.location
     if loc is None and dict(finding.properties).get("file"):
-        properties.append(("file", dict(finding.properties)["file"]))
+        properties.append(("file", report.display_path(dict(finding.properties)["file"])))
     if loc is not None:
-        properties += [("file", loc.path), ("line", loc.line), ("col", loc.column)]
+        properties += [
+            ("file", report.display_path(loc.path)),
+            ("line", loc.line),
+            ("col", loc.column),
+        ]
         end_line = loc.end_line if loc.end_line is not None else loc.line
         if loc.end_line is not None or loc.end_column is not None:
             properties.append(("endLine", end_line))
@@ -56,7 +60,9 @@ def _finding(finding: Finding, title: str) -> str:
         if context:
             message += f" ({', '.join(context)})"
     for related in finding.related:
-        message += f"\n{related.location}: {related.message}"
+        where = related.location
+        message += f"\n{report.display_path(where.path)}:{where.line}:{where.column}: "
+        message += related.message
     return command(finding.level, properties, message)
 
 
@@ -72,6 +78,7 @@ def render(report: Report) -> str:
     for finding in sorted_findings(report.findings):
         rule = rules.get(finding.rule)
         title = f"{finding.rule} {rule.name}" if rule else finding.rule
-        lines.append(_finding(finding, title))
-    lines += [_notification(note) for note in report.notifications]
+        lines.append(_finding(report, finding, title))
+    notes = [*report.notifications, *baseline_notes(report)]
+    lines += [_notification(note) for note in notes]
     return "".join(line + "\n" for line in lines)
