@@ -46,7 +46,7 @@ def did_you_mean(key: str, rules: Sequence[Rule]) -> str:
     for rule in rules:
         by_key[rule.id.lower()] = rule
         by_key[rule.name.lower()] = rule
-    close = difflib.get_close_matches(key.strip().lower(), list(by_key), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key.strip().lower(), list(by_key), n=1, cutoff=0.75)
     if not close:
         return ""
     rule = by_key[close[0]]
