@@ -265,9 +265,47 @@ def discover_clusters(
 
 
 def referencing(cluster_files: Iterable[Path], gone: Path) -> list[Path]:
-    """The clusters whose folder held `gone` (a deleted file): the ones that may reference it."""
+    """The clusters that may reference `gone` (a deleted file): those whose folder held it,
+    and those whose cluster.yaml names its path relative to the cluster folder."""
     target = os.path.abspath(gone)
-    return [c for c in cluster_files if target.startswith(os.path.abspath(Path(c).parent) + os.sep)]
+    found = []
+    for cluster in cluster_files:
+        folder = os.path.abspath(Path(cluster).parent)
+        if target.startswith(folder + os.sep):
+            found.append(cluster)
+            continue
+        ref = Path(os.path.relpath(target, folder)).as_posix()
+        try:
+            text = Path(cluster).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if ref in text:
+            found.append(cluster)
+    return found
+
+
+def staged_deletions(root: Path) -> list[str]:
+    """The files deleted in the git index (`git rm`), as paths under the work tree's top."""
+    import subprocess
+
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip()
+        names = subprocess.run(
+            ["git", "-C", top, "diff", "--cached", "--name-only", "--diff-filter=D", "-z"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"--staged-deletions: git cannot list the staged files ({exc})") from exc
+    return [str(Path(top) / name) for name in names.split("\0") if name]
 
 
 # --- check -------------------------------------------------------------------------------
@@ -517,21 +555,41 @@ def write_reports(run: Run, report: Report) -> None:
 # --- the command -------------------------------------------------------------------------
 
 
-def run_check(args: argparse.Namespace) -> int:
-    paths = list(args.paths) or ["."]
+def run_nothing(args: argparse.Namespace) -> int:
+    """`--staged-deletions` with no changed file and no deletion: nothing to check."""
+    from olclint.readers.workspace import Workspace
+
+    root = find_run_root(args, ["."]) or Path.cwd()
+    run = configure(args, root)
+    ws = Workspace(run.root, max_file_bytes=run.config.max_file_size)
+    report = build_report(run, Checked([], [], _Files(), ws, 0), [], [])
+    write_reports(run, report)
+    return report.verdict.exit_code
+
+
+def command_paths(args: argparse.Namespace) -> list[str]:
+    """The PATHs (default `.`); with `--staged-deletions` no default, plus the deleted files."""
+    if not args.staged_deletions:
+        return list(args.paths) or ["."]
+    root = find_run_root(args, list(args.paths) or ["."]) or Path.cwd()
+    return [*args.paths, *staged_deletions(root)]
+
+
+def run_root(args: argparse.Namespace, paths: list[str]) -> Path:
     root = find_run_root(args, paths)
-    if root is None:  # outside git: the folder of the clusters
+    if root is None:  # outside git: the folder that holds the run's clusters
         cluster_files, _ = discover_clusters(paths, Path(os.path.abspath(os.sep)))
         root = common_root(cluster_files)
-    run = configure(args, root)
-    cluster_files, notes = discover_clusters(
-        paths, run.root, staged_deletions=args.staged_deletions
-    )
-    for note in notes:  # a usage problem is said on stderr too, whatever the format
+    return root
+
+
+def say_errors(run: Run, notes: Iterable[Notification], checked: Checked) -> None:
+    """A usage problem is said on stderr too, whatever the format; so is every problem of
+    olclint itself when a report has no place for it (GitLab's)."""
+    for note in notes:
         if note.level is Level.ERROR:
             print(f"olclint: error: {note.message}", file=sys.stderr)
-    checked = check(run, cluster_files)
-    if any(o.format == "gitlab" for o in run.outputs):  # a format with no place for them
+    if any(o.format == "gitlab" for o in run.outputs):
         for note in checked.notes:
             if note.level is Level.ERROR:
                 tags = ", ".join(t for t in (note.rule, note.exception) if t)
@@ -539,6 +597,18 @@ def run_check(args: argparse.Namespace) -> int:
                     f"olclint: error: {note.message}" + (f" [{tags}]" if tags else ""),
                     file=sys.stderr,
                 )
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths = command_paths(args)
+    if not paths:
+        return run_nothing(args)
+    run = configure(args, run_root(args, paths))
+    cluster_files, notes = discover_clusters(
+        paths, run.root, staged_deletions=args.staged_deletions
+    )
+    checked = check(run, cluster_files)
+    say_errors(run, notes, checked)
     outcomes, filter_notes = filter_findings(run, checked)
     report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
     write_reports(run, report)

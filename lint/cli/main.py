@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("paths", nargs="*", default=[], metavar="PATH", help="default: .")
     check.add_argument(
         "--format",
         action="append",
@@ -82,8 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--staged-deletions",
         action="store_true",
-        help="a PATH that no longer exists selects the clusters whose folder held it "
-        "(the pre-commit hook: a deleted file)",
+        help="add the files deleted in the git index to the PATHs (no default PATH): a "
+        "deleted file selects the clusters that may reference it (the pre-commit hook)",
     )
     check.add_argument("--root", metavar="DIR", help="the repository root")
     check.add_argument(
