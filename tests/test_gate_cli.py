@@ -271,3 +271,37 @@ def test_check_help_lists_the_exit_codes(capsys) -> None:
     assert "exit codes:\n  0  nothing that counts is at or above --fail-on" in out
     assert "\n  1  at least one finding that counts" in out
     assert "\n  2  a usage or configuration error" in out
+
+
+# --- GitHub: the job summary -------------------------------------------------------------
+
+
+def test_github_job_summary_says_a_clean_run_was_clean(repo: Path, capsys, monkeypatch) -> None:
+    summary = repo / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.chdir(repo)
+    assert main(["check", "clusters/test", "--format", "github", *ONLY_INPUT_RULES]) == 0
+    assert capsys.readouterr().out == ""
+    assert summary.read_text(encoding="utf-8") == "### olclint\n\nolclint: no problems found.\n"
+
+
+def test_github_job_summary_lists_what_annotations_cannot_show(
+    repo: Path, capsys, monkeypatch
+) -> None:
+    summary = repo / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.chdir(repo)
+    groups = "".join(f"[ g{n:02} ]\n" for n in range(12))
+    (repo / "clusters/test/m/my.ini").write_text(f"[mysqld]\nport=3306\n{groups}")
+    assert main(["check", "clusters/test", "--format", "github", *ONLY_INPUT_RULES]) == 1
+    assert capsys.readouterr().out.count("::warning ") == 12  # the log keeps them all
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n### olclint\n\nolclint found 12 problems.\n\n")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert rows == [
+        f"| `clusters/test/m/my.ini:{n}:2` | OLC004 OptionFileLineIgnored | warning | "
+        f"the group name [ g{n - 3:02} ] has white space before it: the server compares it "
+        f"as written, so no program reads this group (write [g{n - 3:02}]) |"
+        for n in (13, 14)
+    ]

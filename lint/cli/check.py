@@ -538,7 +538,23 @@ def write_stdout(text: str, fmt: str) -> None:
     stream.flush()
 
 
+def write_job_summary(report: Report) -> None:
+    """In a GitHub Actions step, the job summary says what annotations cannot."""
+    from olclint.report import github
+
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(github.summary(report))
+    except OSError as exc:
+        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: {exc.strerror or exc}") from exc
+
+
 def write_reports(run: Run, report: Report) -> None:
+    if any(o.format == "github" for o in run.outputs):
+        write_job_summary(report)
     for output in run.outputs:
         if output.path is None:
             color = output.format == "text" and color_wanted(run.args.color, sys.stdout)

@@ -9,6 +9,10 @@ message as extra lines. A finding with no location is annotated on the file name
 `file` property, if any. Data is escaped as the runner unescapes it: `%`, CR and LF;
 property values also escape `:` and `,`. Notifications become `olclint` annotations.
 Nothing is printed when there is nothing to say.
+
+GitHub shows at most 10 annotations of each level per step (the log keeps them all), so
+`summary` gives the Markdown for the job summary (`$GITHUB_STEP_SUMMARY`): a table of the
+findings beyond the first 10 of their level, or one line saying the run was clean.
 """
 
 from __future__ import annotations
@@ -82,3 +86,52 @@ def render(report: Report) -> str:
     notes = [*report.notifications, *baseline_notes(report)]
     lines += [_notification(note) for note in notes]
     return "".join(line + "\n" for line in lines)
+
+
+ANNOTATIONS_PER_LEVEL = 10
+
+
+def _cell(text: str) -> str:
+    return visible(text, keep="").replace("\\", "\\\\").replace("|", "\\|")
+
+
+def summary(report: Report) -> str:
+    """Markdown for the job summary: what the annotations cannot show, or that all is clean."""
+    findings = sorted_findings(report.findings)
+    if not report.execution_successful:
+        head = "olclint could not finish the check: see the errors in the log."
+    elif not findings:
+        head = "olclint: no problems found."
+        if report.clusters_checked == 0:
+            head = "olclint: no cluster was checked."
+        return f"### olclint\n\n{head}\n"
+    else:
+        head = f"olclint found {len(findings)} problem{'s' if len(findings) != 1 else ''}."
+    seen: dict[Level, int] = {}
+    rest = []
+    for finding in findings:
+        seen[finding.level] = seen.get(finding.level, 0) + 1
+        if seen[finding.level] > ANNOTATIONS_PER_LEVEL:
+            rest.append(finding)
+    lines = ["### olclint", "", head]
+    if rest:
+        rules = rules_by_id(report.rules)
+        lines += [
+            "",
+            f"GitHub shows {ANNOTATIONS_PER_LEVEL} annotations of each level; "
+            f"the other {len(rest)}:",
+            "",
+            "| where | rule | level | message |",
+            "|---|---|---|---|",
+        ]
+        for f in rest:
+            loc = f.location
+            where = (
+                f"{report.display_path(loc.path)}:{loc.line}:{loc.column}"
+                if loc
+                else report.display_path(dict(f.properties).get("file", "")) or f.cluster
+            )
+            rule = rules.get(f.rule)
+            title = f"{f.rule} {rule.name}" if rule else f.rule
+            lines.append(f"| `{_cell(where)}` | {_cell(title)} | {f.level} | {_cell(f.message)} |")
+    return "\n".join(lines) + "\n"
