@@ -305,3 +305,55 @@ def test_github_job_summary_lists_what_annotations_cannot_show(
         f"as written, so no program reads this group (write [g{n - 3:02}]) |"
         for n in (13, 14)
     ]
+
+
+# --- the README as a user follows it -----------------------------------------------------
+
+README_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_first_run_shows_the_real_output(capsys, monkeypatch) -> None:
+    from test_config import example
+
+    monkeypatch.chdir(README_ROOT)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert main(["check", "examples/prod-eu", "--today", "2026-01-01"]) == 1
+    assert capsys.readouterr().out == example("first-run")
+
+
+def test_readme_several_reports_command(tmp_path: Path, capsys, monkeypatch) -> None:
+    import shlex
+
+    from test_config import example, make_repo
+
+    make_repo(tmp_path)
+    (tmp_path / ".olclint.toml").write_text('select = ["OLC0"]\n')
+    monkeypatch.chdir(tmp_path)
+    (command,) = example("several-reports").splitlines()
+    assert main(shlex.split(command)[1:]) == 0
+    assert capsys.readouterr().out == "No problems found.\n"
+    assert json.loads((tmp_path / "olclint.sarif").read_text())["runs"][0]["results"] == []
+    assert (
+        '<testcase classname="olclint" name="olclint.check" time="0"/>'
+        in (tmp_path / "olclint.xml").read_text()
+    )
+
+
+def test_readme_action_and_gitlab_examples_match_what_ships() -> None:
+    import yaml
+    from test_config import example
+
+    action = yaml.safe_load((README_ROOT / "action.yml").read_text())
+    steps = yaml.safe_load(example("github-action"))["jobs"]["olclint"]["steps"]
+    (uses,) = [s for s in steps if s.get("uses", "").startswith("OWNER/olclint@")]
+    assert len(uses["uses"].split("@")[1]) == 40  # a full commit SHA, not a tag
+    assert set(uses["with"]) <= set(action["inputs"])
+    gitlab = yaml.safe_load(example("gitlab-ci"))["olclint"]
+    assert gitlab["artifacts"]["reports"] == {
+        "junit": "olclint.xml",
+        "codequality": "olclint-quality.json",
+    }
+    pre_commit = yaml.safe_load(example("pre-commit"))["repos"][0]
+    assert len(pre_commit["rev"]) == 40
+    readme = (README_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install olclint\n" not in readme and "rev: v0.1.0" not in readme
