@@ -1,4 +1,5 @@
-"""Reporters: turn the kept findings of a run into text, JSON, SARIF or GitHub commands.
+"""Reporters: turn the outcomes of a run into text, JSON, SARIF, GitHub commands, JUnit XML
+or a GitLab Code Quality report.
 
 Reporters know findings and rule metadata, nothing about MySQL or Connect. They never
 open a file: source lines for snippets come from `Report.sources`, which holds the lines
