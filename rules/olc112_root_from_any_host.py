@@ -40,6 +40,7 @@ from olclint.domain.accounts import account_name
 ID = "OLC112"
 NAME = "RootFromAnyHost"
 LEVEL = Level.WARNING
+SECURITY_SEVERITY = "8.0"  # root from any host
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -50,6 +50,7 @@ from olclint.core.findings import Finding, Level
 ID = "OLC501"
 NAME = "PlaintextPasswordInPrefs"
 LEVEL = Level.WARNING
+SECURITY_SEVERITY = "7.5"  # a password in plain text in the repository
 
 
 def check(ctx) -> Iterator[Finding]:

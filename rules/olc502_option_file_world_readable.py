@@ -72,6 +72,7 @@ from olclint.core.findings import Finding, Level
 ID = "OLC502"
 NAME = "OptionFileWorldReadable"
 LEVEL = Level.WARNING
+SECURITY_SEVERITY = "6.5"  # a password readable by every local user
 
 # what a git checkout gives a file under the usual umasks (022, 002)
 CHECKOUT_MODES = frozenset({0o644, 0o664, 0o755, 0o775})

@@ -54,6 +54,7 @@ from olclint.domain.accounts import account_name, all_privileges_grant, subnet_o
 ID = "OLC503"
 NAME = "RootFromSubnet"
 LEVEL = Level.WARNING
+SECURITY_SEVERITY = "6.0"  # root from a whole subnet
 
 
 def check(ctx) -> Iterator[Finding]:

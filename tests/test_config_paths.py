@@ -58,7 +58,7 @@ def test_a_file_outside_every_cluster_is_skipped_with_a_note(
     assert (code, out) == (
         0,
         "olclint: note: skipped tools/other.ini: no cluster.yaml in its folder or above it\n"
-        "No problems found.\n",
+        "No cluster was checked.\n",
     )
 
 

@@ -2,8 +2,9 @@
 with `PYTHONIOENCODING`: a finding that quotes characters the code page lacks (`→`, CJK;
 `€` is missing from cp850) must still be reported, never crash olclint.
 
-- json and sarif: the exact message comes back from `json.loads` (JSON can always write
-  `\\uXXXX` escapes, so nothing may be lost);
+- json and sarif: written as UTF-8 bytes whatever the console (JSON interchange is UTF-8,
+  and `> report.sarif` must give a file every SARIF reader takes); the exact message comes
+  back from `json.loads`, nothing lost;
 - text and github: each line is the UTF-8 line with the characters the code page lacks
   replaced, as `\\u2192` (backslashreplace) or `?` (replace).
 
@@ -39,14 +40,6 @@ GITHUB_LINE = (
 )
 ENCODINGS = ["cp850", "cp1252"]
 FORMATS = ["text", "json", "sarif", "github"]
-
-NEEDS_14 = pytest.mark.xfail(
-    strict=False,
-    reason="stdout is written in the console's code page with errors='strict', so a "
-    "character it lacks raises UnicodeEncodeError; passes once the CLI writes its report "
-    "with an error handler (issue 14's cp1252 stdout fix; errors='backslashreplace' passes "
-    "every format, 'replace' loses characters in json and sarif)",
-)
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +81,13 @@ def test_the_characters_are_missing_from_the_code_pages() -> None:
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-@pytest.mark.parametrize("fmt", [pytest.param(f, marks=NEEDS_14) for f in FORMATS])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_on_a_windows_code_page(repo: Path, fmt: str, encoding: str) -> None:
     done = _run(repo, encoding, "--format", fmt)
     stderr = done.stderr.decode(encoding, "replace")
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
     assert done.returncode == 1  # one error finding, not a crash (which also exits 1)
-    out = done.stdout.decode(encoding)
+    out = done.stdout.decode("utf-8" if fmt in ("json", "sarif") else encoding)
     if fmt == "json":
         report = json.loads(out)
         assert [(f["rule"], f["message"]) for f in report["findings"]] == [("OLC001", MESSAGE)]

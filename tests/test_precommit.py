@@ -144,3 +144,48 @@ def test_the_readme_pre_commit_config(
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert hooks["olclint"]["require_serial"] is True
     assert hooks["olclint-all"]["pass_filenames"] is False
+
+
+def _try_staged(repo: Path, src: Path, env: dict[str, str]):
+    """The `olclint` hook on what is staged, as `git commit` runs it."""
+    return _run(["pre-commit", "try-repo", str(src), "olclint", "--verbose"], repo, env)
+
+
+def test_a_changed_configuration_file_checks_every_cluster(
+    config_repo: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
+    src, _ = hook_repo
+    (config_repo / CLUSTER_DIR / "master01" / "my.ini").write_text("[ mysqld ]\nport = 3306\n")
+    (config_repo / ".olclint.toml").write_text('select = ["OLC0"]\nignore = ["OLC004"]\n')
+    _git(config_repo, env, "add", ".")
+    _git(config_repo, env, "commit", "-q", "-m", "accepted for now")
+    (config_repo / ".olclint.toml").write_text('select = ["OLC0"]\n')
+    _git(config_repo, env, "add", ".olclint.toml")
+    done = _try_staged(config_repo, src, env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert f"{CLUSTER_DIR}/master01/my.ini:1:2: OLC004 warning: the group name [ mysqld ]" in out
+    assert "Found 1 problem (0 errors, 1 warning, 0 notes) in 1 file." in out
+
+
+def test_a_deleted_referenced_file_fails_the_hook(
+    config_repo: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
+    src, _ = hook_repo
+    _git(config_repo, env, "rm", "-q", f"{CLUSTER_DIR}/master01/grants.sql")
+    done = _try_staged(config_repo, src, env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "OLC002 error: grants file 'master01/grants.sql' does not exist" in out, out
+
+
+def test_a_commit_of_unrelated_files_checks_nothing(
+    config_repo: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
+    src, _ = hook_repo
+    (config_repo / "README.md").write_text("configs\n")
+    _git(config_repo, env, "add", "README.md")
+    done = _try_staged(config_repo, src, env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert "No cluster was checked." in out, out

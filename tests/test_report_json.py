@@ -142,11 +142,18 @@ def test_finding_without_location_and_unregistered_rule():
 
 
 def test_clean_run_and_gate_never():
-    doc = _doc(empty_report(fail_on=None, execution_successful=False))
+    doc = _doc(empty_report(fail_on=None))
     assert doc["findings"] == []
     assert doc["notifications"] == []
     assert doc["summary"] == {"error": 0, "warning": 0, "note": 0}
     assert doc["gate"] == {"failOn": None, "failed": False}
+    assert doc["executionSuccessful"] is True
+
+
+def test_an_unsuccessful_run_fails_the_gate_even_without_findings():
+    doc = _doc(empty_report(fail_on=None, execution_successful=False))
+    assert doc["findings"] == []
+    assert doc["gate"] == {"failOn": None, "failed": True}
     assert doc["executionSuccessful"] is False
 
 

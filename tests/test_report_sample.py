@@ -9,7 +9,7 @@ import pytest
 
 from olclint.core.findings import Finding, Fix, Level, Location, Notification, Related
 from olclint.engine.rule import Rule
-from olclint.report import Report, counts, gate_failed, render, sorted_findings
+from olclint.report import Report, counts, gate_failed, plain, render, sorted_findings
 
 MYCNF = "clusters/prod/db/my.cnf"
 YAML = "clusters/prod/cluster.yaml"
@@ -105,8 +105,16 @@ NOTIFICATIONS = (
 )
 
 
+# The project's [project.urls] as the CLI passes them (olclint publishes none yet).
+PROJECT_URLS = {
+    "homepage": "https://olclint.example/",
+    "documentation": "https://olclint.example/docs/rules.html",
+}
+
+
 def sample_report(**changes) -> Report:
     fields = dict(
+        project_urls=PROJECT_URLS,
         findings=FINDINGS,
         rules=RULES,
         sources=SOURCES,
@@ -119,6 +127,7 @@ def sample_report(**changes) -> Report:
         end_time_utc="2024-05-01T10:00:02Z",
     )
     fields.update(changes)
+    fields["outcomes"] = plain(fields.pop("findings"))
     return Report(**fields)
 
 

@@ -1,19 +1,26 @@
-"""`olclint check`: discover, read, build, run the rules, filter, report, exit code.
+"""`olclint check`: named stages, wired in `run_check`.
 
-The filter stage, in order: `--select`/`--ignore` (the rules that run), `[severity]`
-overrides, inline suppressions, `[[suppress]]` entries (`olclint.filter.suppress`), OLC007 notes
-for inline suppressions that suppressed nothing, then the baseline (`olclint.filter.baseline`).
+    configure  the date, the rules, the root, the configuration file, the selection, the
+               gate threshold, the baseline entries and the reports to write
+    discover   command-line paths -> cluster files (a missing path is a usage error)
+    check      read, build and run the rules on every cluster (`olclint.engine.parallel`)
+    filter     `[severity]` overrides, inline suppressions, `[[suppress]]` entries (both
+               `olclint.filter.suppress`), OLC007 notes for inline suppressions that
+               suppressed nothing, the baseline (`olclint.filter.baseline`): one `Outcome`
+               per finding (`olclint.filter.outcome`)
+    report     one `Report`, rendered in each format asked for
+    exit code  the gate's verdict (`olclint.filter.gate`), the same one the reports state
 
 What each format shows:
 
 - SARIF: every current finding; with `--baseline`, each has `baselineState` `new` or
-  `unchanged` and the fixed baseline entries are results with `baselineState: absent`;
-  with `--include-suppressed`, the suppressed findings too, with their `suppressions`.
-- text, JSON, GitHub: the findings that count for the gate only (with `--baseline`, the
-  new ones); notes (notifications) say how many baseline findings are unchanged and list
-  each fixed one. Suppressed findings are never shown.
+  `unchanged`, and the fixed baseline entries are notifications; with
+  `--include-suppressed`, the suppressed findings too, with their `suppressions`.
+- text, JSON, GitHub, JUnit, GitLab: the findings that count for the gate only (with
+  `--baseline`, the new ones); notes say how many baseline findings are unchanged and
+  list each fixed one. Suppressed findings are never shown.
 
-Only kept findings (not suppressed, and with `--baseline` only new ones) fail the gate.
+Only findings that count (not suppressed, and with `--baseline` only new ones) fail the gate.
 """
 
 from __future__ import annotations
@@ -27,12 +34,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from olclint import __version__
-from olclint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, parse_today
+from olclint.cli.common import UsageError, did_you_mean, parse_today
 from olclint.core.findings import Finding, Level, Location, Notification
 from olclint.engine.rule import Rule
 from olclint.engine.runner import INPUT_RULE_PREFIX
 from olclint.filter.config import Config, ConfigError, Suppression
-from olclint.report import Report, render
+from olclint.filter.outcome import ABSENT, NEW, UNCHANGED, Outcome
+from olclint.report import FORMATS, Report, render
+
+# Formats whose bytes are UTF-8 by definition, whatever the console's code page.
+UTF8_FORMATS = frozenset({"json", "sarif", "junit", "gitlab", "html"})
+CONFIG_FILES = (".olclint.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Output:
+    format: str
+    path: str | None  # None: standard output
 
 
 @dataclass
@@ -49,6 +67,26 @@ class Selection:
         return not any(rule.named_by(k) for k in self.ignore)
 
 
+@dataclass
+class Run:
+    """What the configure stage decided."""
+
+    args: argparse.Namespace
+    start: str
+    today: dt.date
+    rules: tuple[Rule, ...]
+    root: Path
+    config: Config
+    selection: Selection
+    fail_on: Level | None
+    entries: list | None  # baseline entries, None without --baseline
+    outputs: tuple[Output, ...]
+
+    @property
+    def active(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if self.selection.picks(r))
+
+
 def split_ids(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
@@ -56,7 +94,9 @@ def split_ids(text: str | None) -> tuple[str, ...]:
 def _validate_keys(keys: tuple[str, ...], rules: tuple[Rule, ...], flag: str) -> None:
     for key in keys:
         if not any(r.named_by(key) for r in rules):
-            raise UsageError(f"{flag}: {key!r} matches no rule id, prefix or name")
+            raise UsageError(
+                f"{flag}: {key!r} matches no rule id, prefix or name{did_you_mean(key, rules)}"
+            )
 
 
 def _now() -> str:
@@ -69,6 +109,41 @@ def _shown(path: Path, root: Path) -> str:
         return Path(os.path.abspath(path)).relative_to(os.path.realpath(root)).as_posix()
     except ValueError:
         return str(path)
+
+
+def parse_format(text: str) -> Output:
+    """`--format FMT` or `--format FMT=FILE`."""
+    fmt, sep, path = text.partition("=")
+    if fmt not in FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {fmt!r} (choose from {', '.join(FORMATS)})"
+        )
+    if sep and not path:
+        raise argparse.ArgumentTypeError(f"{text!r}: name a file after '='")
+    return Output(fmt, path or None)
+
+
+def outputs_of(args: argparse.Namespace) -> tuple[Output, ...]:
+    """The reports of the run: each `--format FMT=FILE`, and the one `--format FMT` (text by
+    default) to `--output` or standard output."""
+    given: list[Output] = list(args.format or [])
+    plain = [o for o in given if o.path is None]
+    if len(plain) > 1:
+        names = ", ".join(o.format for o in plain)
+        raise UsageError(
+            f"--format: {names}: only one report can go to "
+            f"{args.output or 'standard output'}; write the others with --format FMT=FILE"
+        )
+    if not given:
+        plain = [Output("text", None)]
+    elif not plain and args.output:
+        raise UsageError("--output: every --format already names its file")
+    outputs = [o for o in given if o.path is not None]
+    outputs += [Output(o.format, args.output) for o in plain]
+    return tuple(outputs)
+
+
+# --- configure ---------------------------------------------------------------------------
 
 
 def load_run_config(args: argparse.Namespace, root: Path, rules: tuple[Rule, ...]) -> Config:
@@ -86,25 +161,154 @@ def load_run_config(args: argparse.Namespace, root: Path, rules: tuple[Rule, ...
         raise UsageError(str(exc)) from exc
 
 
-def _discover(paths: list[str], root: Path) -> tuple[list[Path], list[Notification]]:
-    """Cluster files of the paths. A file outside every cluster folder is skipped with a
-    note (the pre-commit hook passes any changed file); a missing path, or a folder with no
-    cluster, is a usage error."""
+def find_run_root(args: argparse.Namespace, paths: list[str]) -> Path | None:
+    """`--root`, else the top of the git work tree of the first path (or of the current
+    folder when it does not exist); None outside every work tree (the clusters decide)."""
+    from olclint.readers.workspace import git_root
+
+    if args.root:
+        root = Path(args.root)
+        if not root.is_dir():
+            raise UsageError(f"--root {args.root}: no such folder")
+        return root
+    first = Path(paths[0])
+    return git_root(first if first.exists() else Path.cwd())
+
+
+def common_root(cluster_files: Iterable[Path]) -> Path:
+    """Outside a git work tree: the folder that holds every cluster folder of the run."""
+    folders = [os.path.realpath(Path(p).parent) for p in cluster_files]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def configure(args: argparse.Namespace, root: Path) -> Run:
+    from olclint.filter import baseline as baselines
+    from olclint.rules import all_rules
+
+    start = _now()
+    today = parse_today(args.today)
+    rules = all_rules()
+    outputs = outputs_of(args)
+    config = load_run_config(args, root, rules)
+    select = split_ids(args.select) if args.select is not None else config.select
+    ignore = split_ids(args.ignore) if args.ignore is not None else config.ignore
+    selection = Selection(select, ignore, dict(config.severity))
+    if args.select is not None:
+        _validate_keys(selection.select, rules, "--select")
+    if args.ignore is not None:
+        _validate_keys(selection.ignore, rules, "--ignore")
+    fail_on = args.fail_on or config.fail_on or "warning"
+    entries = None
+    if args.baseline:
+        try:
+            entries = baselines.read(Path(args.baseline))
+        except baselines.BaselineError as exc:
+            raise UsageError(f"--baseline {exc}") from exc
+    return Run(
+        args=args,
+        start=start,
+        today=today,
+        rules=rules,
+        root=root,
+        config=config,
+        selection=selection,
+        fail_on=None if fail_on == "never" else Level(fail_on),
+        entries=entries,
+        outputs=outputs,
+    )
+
+
+# --- discover ----------------------------------------------------------------------------
+
+
+def _is_config_file(path: Path, root: Path) -> bool:
+    """`.olclint.toml` or `pyproject.toml` at the root: it affects every cluster."""
+    return path.name in CONFIG_FILES and os.path.realpath(path.parent) == os.path.realpath(root)
+
+
+def discover_clusters(
+    paths: list[str], root: Path, *, staged_deletions: bool = False
+) -> tuple[list[Path], list[Notification]]:
+    """Cluster files of the paths. A missing path, or a folder with no cluster, is a usage
+    error. A file outside every cluster folder is skipped with a note (the pre-commit hook
+    passes any changed file), but the configuration file at the root selects every
+    cluster, and with `staged_deletions` a path that no longer exists selects the clusters
+    whose files reference it (a `git rm`)."""
     from olclint.readers.discover import discover
 
     clusters: dict[str, Path] = {}
     notes: list[Notification] = []
+
+    def add(found: Iterable[Path]) -> None:
+        for cluster in found:
+            clusters.setdefault(os.path.realpath(cluster), cluster)
+
+    everything: list[Path] | None = None
     for text in paths:
+        path = Path(text)
+        if _is_config_file(path, root) or (staged_deletions and not path.exists()):
+            if everything is None:
+                everything = list(discover([str(root)], root).clusters)
+            if path.exists():
+                add(everything)
+            else:
+                add(referencing(everything, path))
+            continue
         found = discover([text], root)
         for error in found.errors:
-            path = Path(text)
             if path.is_file():
                 notes.append(Notification(f"skipped {error}", level=Level.NOTE))
             else:
                 notes.append(Notification(f"usage: {error}"))
-        for cluster in found.clusters:
-            clusters.setdefault(os.path.realpath(cluster), cluster)
+        add(found.clusters)
     return list(clusters.values()), notes
+
+
+def referencing(cluster_files: Iterable[Path], gone: Path) -> list[Path]:
+    """The clusters that may reference `gone` (a deleted file): those whose folder held it,
+    and those whose cluster.yaml names its path relative to the cluster folder."""
+    target = os.path.abspath(gone)
+    found = []
+    for cluster in cluster_files:
+        folder = os.path.abspath(Path(cluster).parent)
+        if target.startswith(folder + os.sep):
+            found.append(cluster)
+            continue
+        ref = Path(os.path.relpath(target, folder)).as_posix()
+        try:
+            text = Path(cluster).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if ref in text:
+            found.append(cluster)
+    return found
+
+
+def staged_deletions(root: Path) -> list[str]:
+    """The files deleted in the git index (`git rm`), as paths under the work tree's top."""
+    import subprocess
+
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip()
+        names = subprocess.run(
+            ["git", "-C", top, "diff", "--cached", "--name-only", "--diff-filter=D", "-z"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"--staged-deletions: git cannot list the staged files ({exc})") from exc
+    return [str(Path(top) / name) for name in names.split("\0") if name]
+
+
+# --- check -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -148,77 +352,38 @@ def _ran(cluster, active: tuple[Rule, ...], notes: Iterable[Notification]) -> se
     }
 
 
-def _with_level(finding: Finding, levels: dict[str, Level]) -> Finding:
-    level = levels.get(finding.rule)
-    return finding if level is None or level is finding.level else replace(finding, level=level)
+@dataclass
+class Checked:
+    """What the check stage produced."""
+
+    findings: list[Finding]
+    notes: list[Notification]
+    files: _Files
+    workspace: object  # olclint.readers.workspace.Workspace
+    clusters: int
+    usable: list = field(default_factory=list)  # the usable clusters (for the html pictures)
 
 
-def _describe(finding: Finding) -> str:
-    path = finding.location.path if finding.location else dict(finding.properties).get("file")
-    scope = "/".join(p for p in (finding.cluster, finding.node) if p)
-    parts = [p for p in (scope, path) if p]
-    return (
-        f"{finding.rule} ({', '.join(parts)}): {finding.message}"
-        if parts
-        else (f"{finding.rule}: {finding.message}")
-    )
-
-
-def _pictures(clusters, findings: list[Finding], today: dt.date) -> tuple:
+def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
     from olclint.model.picture import picture
 
     return tuple(picture(c, findings, today) for c in clusters)
 
 
-def run_check(args: argparse.Namespace) -> int:
+def check(run: Run, cluster_files: list[Path]) -> Checked:
     from olclint.engine.parallel import check_clusters, is_failure
-    from olclint.filter import baseline as baselines
-    from olclint.filter import suppress as suppress
-    from olclint.readers.workspace import Workspace, find_root
-    from olclint.rules import all_rules, find_rule
+    from olclint.readers.workspace import Workspace
 
-    start = _now()
-    today = parse_today(args.today)
-    rules = all_rules()
-    paths = list(args.paths) or ["."]
-    if args.root:
-        root = Path(args.root)
-        if not root.is_dir():
-            raise UsageError(f"--root {args.root}: no such folder")
-    else:
-        first = Path(paths[0])
-        root = find_root(first.resolve() if first.exists() else Path.cwd())
-    config = load_run_config(args, root, rules)
-    select = split_ids(args.select) if args.select is not None else config.select
-    ignore = split_ids(args.ignore) if args.ignore is not None else config.ignore
-    selection = Selection(select, ignore, dict(config.severity))
-    if args.select is not None:
-        _validate_keys(selection.select, rules, "--select")
-    if args.ignore is not None:
-        _validate_keys(selection.ignore, rules, "--ignore")
-    fail_on = args.fail_on or config.fail_on or "warning"
-    threshold = None if fail_on == "never" else Level(fail_on)
-    entries = None
-    if args.baseline:
-        try:
-            entries = baselines.read(Path(args.baseline))
-        except baselines.BaselineError as exc:
-            raise UsageError(f"--baseline {exc}") from exc
-
-    cluster_files, notes = _discover(paths, root)
-    for note in notes:  # a usage problem is said on stderr too, whatever the format
-        if note.level is Level.ERROR:
-            print(f"olclint: error: {note.message}", file=sys.stderr)
-    active = tuple(r for r in rules if selection.picks(r))
-    active_ids = {r.id for r in active}
-    ws = Workspace(root, max_file_bytes=config.max_file_size)
+    active = run.active
+    ws = Workspace(run.root, max_file_bytes=run.config.max_file_size)
     files = _Files()
     findings: list[Finding] = []
+    notes: list[Notification] = []
     checked = []  # the usable clusters, for the pictures of the html format
-    outcomes = check_clusters(
-        root, cluster_files, active, today, config.preference_keys, ws.max_file_bytes
+    results = check_clusters(
+        run.root, cluster_files, active, run.today, run.config.preference_keys, ws.max_file_bytes
     )
-    for result, sources in outcomes:
+    for result, sources in results:
         ws.sources.update(sources)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
@@ -226,13 +391,32 @@ def run_check(args: argparse.Namespace) -> int:
                 checked.append(result.cluster)
         findings.extend(result.findings)
         notes.extend(result.notifications)
-    levels = {r.id: selection.levels.get(r.id, r.level) for r in rules}
+    return Checked(findings, notes, files, ws, len(cluster_files), checked)
+
+
+# --- filter ------------------------------------------------------------------------------
+
+
+def _with_level(finding: Finding, levels: dict[str, Level]) -> Finding:
+    level = levels.get(finding.rule)
+    return finding if level is None or level is finding.level else replace(finding, level=level)
+
+
+def filter_findings(run: Run, checked: Checked) -> tuple[list[Outcome], list[Notification]]:
+    """Outcomes of the run's findings, and the notes the filter adds."""
+    from olclint.filter import baseline as baselines
+    from olclint.filter import suppress as suppress
+    from olclint.rules import find_rule
+
+    active_ids = {r.id for r in run.active}
+    ws, files, config = checked.workspace, checked.files, run.config
     # Only a configured level replaces a finding's own: a rule may report below its default
     # (a note when it cannot decide, OLC201's warning).
-    overrides = {r.id: selection.levels[r.id] for r in rules if r.id in selection.levels}
-    findings = [_with_level(f, overrides) for f in findings if f.rule in active_ids]
+    overrides = {
+        r.id: run.selection.levels[r.id] for r in run.rules if r.id in run.selection.levels
+    }
+    findings = [_with_level(f, overrides) for f in checked.findings if f.rule in active_ids]
 
-    # Suppressions: inline comments in every file read, then [[suppress]] entries.
     def resolve(key: str) -> str | None:
         rule = find_rule(key)
         return rule.id if rule else None
@@ -242,101 +426,219 @@ def run_check(args: argparse.Namespace) -> int:
             return None
         return Location(ws.rel(config.path), entry.line)
 
+    # Suppressions: inline comments in every file read, then [[suppress]] entries.
     inline = [
         s
         for path, lines in sorted(ws.sources.items())
         for s in suppress.scan(path, lines, files.kinds.get(path) or suppress.kind_of(path))
     ]
-    outcome = suppress.apply(
+    applied = suppress.apply(
         findings,
         inline,
         config.suppress,
-        today=today,
+        today=run.today,
         resolve=resolve,
         config_location=config_location,
     )
-    kept = outcome.kept
+    kept = applied.kept
     if suppress.UNUSED in active_ids:
         stale = suppress.unused(
             inline,
-            outcome.used,
+            applied.used,
             resolve=resolve,
             ran=lambda path, rule: rule in files.ran.get(path, ()),
             cluster_of=files.cluster,
         )
         kept += [_with_level(f, overrides) for f in stale]
 
-    # Baseline: only new findings count.
-    shown: list[Finding] = list(kept)
-    gating: list[Finding] = list(kept)
-    if entries is not None:
-        comparison = baselines.compare(kept, entries)
-        gating = list(comparison.new)
-        if args.format == "sarif":
-            shown = [*comparison.new, *comparison.unchanged, *comparison.absent]
-        else:
-            shown = list(comparison.new)
-            if comparison.unchanged:
-                n = len(comparison.unchanged)
-                notes.append(
-                    Notification(
-                        f"{n} finding{'s' if n != 1 else ''} unchanged since the baseline "
-                        f"{args.baseline} (not shown)",
-                        level=Level.NOTE,
-                    )
-                )
-            for fixed in sorted(comparison.absent, key=Finding.sort_key):
-                notes.append(
-                    Notification(f"fixed since the baseline: {_describe(fixed)}", level=Level.NOTE)
-                )
-    if args.format == "sarif" and args.include_suppressed:
-        shown += outcome.suppressed
-    if args.write_baseline:
+    notes: list[Notification] = []
+    outcomes: list[Outcome] = []
+    if run.entries is not None:  # only new findings count
+        comparison = baselines.compare(kept, run.entries)
+        outcomes += [Outcome(f, baseline=NEW) for f in comparison.new]
+        outcomes += [Outcome(f, baseline=UNCHANGED) for f in comparison.unchanged]
+        outcomes += [Outcome(f, baseline=ABSENT) for f in comparison.absent]
+    else:
+        outcomes += [Outcome(f) for f in kept]
+    outcomes += applied.suppressed
+    if run.args.write_baseline:
         try:
-            baselines.write(Path(args.write_baseline), kept)
+            baselines.write(Path(run.args.write_baseline), kept)
         except baselines.BaselineError as exc:
             raise UsageError(f"--write-baseline {exc}") from exc
-        gating = []  # what was just recorded is accepted
         n = len(kept)
         notes.append(
             Notification(
-                f"baseline {args.write_baseline} written: {n} finding{'s' if n != 1 else ''}",
+                f"baseline {run.args.write_baseline} written: {n} finding{'s' if n != 1 else ''}",
                 level=Level.NOTE,
             )
         )
+    return outcomes, notes
 
+
+# --- report ------------------------------------------------------------------------------
+
+
+def project_urls() -> dict[str, str]:
+    """The `[project.urls]` of the installed package, labels in lower case."""
+    from importlib import metadata
+
+    try:
+        entries = metadata.metadata("olclint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return {}
+    urls = {}
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if url.strip():
+            urls[label.strip().lower()] = url.strip()
+    return urls
+
+
+def color_wanted(choice: str, stream) -> bool:
+    """`--color always|never`, else `FORCE_COLOR`, else `NO_COLOR`, else a terminal."""
+    if choice in ("always", "never"):
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def build_report(
+    run: Run, checked: Checked, outcomes: list[Outcome], notes: list[Notification]
+) -> Report:
     failed = any(n.level is Level.ERROR for n in notes)
-    report = Report(
-        findings=tuple(shown),
-        rules=rules,
-        sources=ws.sources,
-        root=str(ws.root),
+    return Report(
+        outcomes=tuple(outcomes),
+        rules=run.rules,
+        sources=checked.workspace.sources,
+        root=str(checked.workspace.root),
         tool_version=__version__,
         notifications=tuple(notes),
         execution_successful=not failed,
-        levels=levels,
-        fail_on=None if args.write_baseline else threshold,  # what was written is accepted
+        levels={r.id: run.selection.levels.get(r.id, r.level) for r in run.rules},
+        # what --write-baseline just recorded is accepted
+        fail_on=None if run.args.write_baseline else run.fail_on,
         command_line=" ".join(["olclint", *sys.argv[1:]]),
-        start_time_utc=start,
+        start_time_utc=run.start,
         end_time_utc=_now(),
-        pictures=_pictures(checked, shown, today) if args.format == "html" else (),
+        baseline=run.args.baseline,
+        include_suppressed=run.args.include_suppressed,
+        project_urls=project_urls(),
+        path_base=os.getcwd(),
+        clusters_checked=checked.clusters,
+        statistics=run.args.statistics,
+        pictures=_pictures(checked.usable, (o.finding for o in outcomes if o.counts), run.today)
+        if any(o.format == "html" for o in run.outputs)
+        else (),
     )
-    color = (
-        args.format == "text"
-        and not args.output
-        and sys.stdout.isatty()
-        and "NO_COLOR" not in os.environ
-    )
-    text = render(report, args.format, color=color)
-    if args.output:
+
+
+def write_stdout(text: str, fmt: str) -> None:
+    """Standard output in any code page: the UTF-8 formats as UTF-8 bytes, the others in
+    the console's encoding with what it cannot show replaced."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if fmt in UTF8_FORMATS and buffer is not None:
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+        return
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(text.encode(encoding, errors="replace").decode(encoding, errors="replace"))
+    stream.flush()
+
+
+def write_job_summary(report: Report) -> None:
+    """In a GitHub Actions step, the job summary says what annotations cannot."""
+    from olclint.report import github
+
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(github.summary(report))
+    except OSError as exc:
+        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: {exc.strerror or exc}") from exc
+
+
+def write_reports(run: Run, report: Report) -> None:
+    if any(o.format == "github" for o in run.outputs):
+        write_job_summary(report)
+    for output in run.outputs:
+        if output.path is None:
+            color = output.format == "text" and color_wanted(run.args.color, sys.stdout)
+            write_stdout(render(report, output.format, color=color), output.format)
+            continue
+        color = output.format == "text" and run.args.color == "always"
+        text = render(report, output.format, color=color)
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            Path(output.path).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"--output {args.output}: {exc.strerror or exc}") from exc
-    else:
-        sys.stdout.write(text)
-    if failed:
-        return EXIT_ERROR
-    if threshold is not None and any(f.level.rank >= threshold.rank for f in gating):
-        return EXIT_FINDINGS
-    return EXIT_OK
+            raise UsageError(f"--output {output.path}: {exc.strerror or exc}") from exc
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def run_nothing(args: argparse.Namespace) -> int:
+    """`--staged-deletions` with no changed file and no deletion: nothing to check."""
+    from olclint.readers.workspace import Workspace
+
+    root = find_run_root(args, ["."]) or Path.cwd()
+    run = configure(args, root)
+    ws = Workspace(run.root, max_file_bytes=run.config.max_file_size)
+    report = build_report(run, Checked([], [], _Files(), ws, 0), [], [])
+    write_reports(run, report)
+    return report.verdict.exit_code
+
+
+def command_paths(args: argparse.Namespace) -> list[str]:
+    """The PATHs (default `.`); with `--staged-deletions` no default, plus the deleted files."""
+    if not args.staged_deletions:
+        return list(args.paths) or ["."]
+    root = find_run_root(args, list(args.paths) or ["."]) or Path.cwd()
+    return [*args.paths, *staged_deletions(root)]
+
+
+def run_root(args: argparse.Namespace, paths: list[str]) -> Path:
+    root = find_run_root(args, paths)
+    if root is None:  # outside git: the folder that holds the run's clusters
+        cluster_files, _ = discover_clusters(paths, Path(os.path.abspath(os.sep)))
+        root = common_root(cluster_files)
+    return root
+
+
+def say_errors(run: Run, notes: Iterable[Notification], checked: Checked) -> None:
+    """A usage problem is said on stderr too, whatever the format; so is every problem of
+    olclint itself when a report has no place for it (GitLab's)."""
+    for note in notes:
+        if note.level is Level.ERROR:
+            print(f"olclint: error: {note.message}", file=sys.stderr)
+    if any(o.format == "gitlab" for o in run.outputs):
+        for note in checked.notes:
+            if note.level is Level.ERROR:
+                tags = ", ".join(t for t in (note.rule, note.exception) if t)
+                print(
+                    f"olclint: error: {note.message}" + (f" [{tags}]" if tags else ""),
+                    file=sys.stderr,
+                )
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths = command_paths(args)
+    if not paths:
+        return run_nothing(args)
+    run = configure(args, run_root(args, paths))
+    cluster_files, notes = discover_clusters(
+        paths, run.root, staged_deletions=args.staged_deletions
+    )
+    checked = check(run, cluster_files)
+    say_errors(run, notes, checked)
+    outcomes, filter_notes = filter_findings(run, checked)
+    report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
+    write_reports(run, report)
+    return report.verdict.exit_code

@@ -1,12 +1,23 @@
-"""What every subcommand shares: the exit codes and the usage error."""
+"""What the subcommands share: exit codes, the usage error, the run's date, rule keys."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
+from collections.abc import Sequence
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-LEVELS = ("error", "warning", "note", "never")
+from olclint.engine.rule import Rule
+from olclint.filter.gate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "UsageError",
+    "did_you_mean",
+    "parse_today",
+]
 
 
 class UsageError(Exception):
@@ -27,3 +38,16 @@ def parse_today(text: str | None) -> dt.date:
         except (ValueError, OverflowError, OSError) as exc:
             raise UsageError(f"SOURCE_DATE_EPOCH {epoch!r} is not a Unix time") from exc
     return dt.datetime.now(dt.timezone.utc).date()
+
+
+def did_you_mean(key: str, rules: Sequence[Rule]) -> str:
+    """' (did you mean OLC101 DatabaseNotReachable?)' for the nearest rule id or name, or ''."""
+    by_key = {}
+    for rule in rules:
+        by_key[rule.id.lower()] = rule
+        by_key[rule.name.lower()] = rule
+    close = difflib.get_close_matches(key.strip().lower(), list(by_key), n=1, cutoff=0.75)
+    if not close:
+        return ""
+    rule = by_key[close[0]]
+    return f" (did you mean {rule.id} {rule.name}?)"

@@ -10,28 +10,82 @@ olclint collect database|server, olclint init   collect a cluster, describe it (
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from olclint import __version__
-from olclint.cli.common import EXIT_ERROR, EXIT_OK, LEVELS, UsageError, parse_today
+from olclint.cli.common import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    did_you_mean,
+    parse_today,
+)
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main", "parse_today"]
+
+LEVELS = ("error", "warning", "note", "never")
+
+CHECK_EPILOG = """\
+exit codes:
+  0  nothing that counts is at or above --fail-on (default warning)
+  1  at least one finding that counts is at or above it (suppressed findings and, with
+     --baseline, unchanged ones do not count)
+  2  a usage or configuration error (a missing path, an unknown rule id), or olclint
+     itself failed (the findings it has are still reported)
+
+reports: --format FMT to standard output (or --output FILE), --format FMT=FILE to a file;
+repeat it for several reports from one run, e.g. --format text --format sarif=olclint.sarif
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
+    from olclint.cli.check import parse_format
+    from olclint.report import FORMATS
+
     parser = argparse.ArgumentParser(
         prog="olclint",
         description="Static configuration linter for OL Connect server clusters.",
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"olclint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", help="lint clusters and report findings")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check = sub.add_parser(
+        "check",
+        help="lint clusters and report findings",
+        allow_abbrev=False,
+        epilog=CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("paths", nargs="*", default=[], metavar="PATH", help="default: .")
     check.add_argument(
-        "--format", choices=("text", "json", "sarif", "github", "html"), default="text"
+        "--format",
+        action="append",
+        type=parse_format,
+        metavar="FMT[=FILE]",
+        help=f"report format: {', '.join(FORMATS)} (default text); repeatable with =FILE",
     )
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (auto: on a terminal; NO_COLOR, FORCE_COLOR)",
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="text: count the findings per rule"
+    )
+    check.add_argument(
+        "--staged-deletions",
+        action="store_true",
+        help="add the files deleted in the git index to the PATHs (no default PATH): a "
+        "deleted file selects the clusters that may reference it (the pre-commit hook)",
+    )
     check.add_argument("--root", metavar="DIR", help="the repository root")
     check.add_argument(
         "--config",
@@ -54,13 +108,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--today", metavar="YYYY-MM-DD", help="start of the clean-up horizon")
 
-    rules = sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules", allow_abbrev=False)
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
-    explain = sub.add_parser("explain", help="show one rule's documentation page")
+    explain = sub.add_parser(
+        "explain", help="show one rule's documentation page", allow_abbrev=False
+    )
     explain.add_argument("rule", metavar="ID|NAME")
 
-    graph = sub.add_parser("graph", help="print the node graph of a cluster")
+    graph = sub.add_parser("graph", help="print the node graph of a cluster", allow_abbrev=False)
     graph.add_argument("path", metavar="PATH")
     graph.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot")
     graph.add_argument("--root", metavar="DIR")
@@ -71,7 +127,49 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _safe_streams() -> None:
+    """What a console cannot encode is replaced, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+
+def _pipe_closed() -> int:
+    """The reader of standard output went away (`olclint rules | head -1`)."""
+    try:  # nothing more can reach it; keep the interpreter's final flush quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    _error("standard output was closed before the report was complete")
+    return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"olclint: error: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `olclint` command. Every failure of olclint itself is exit code 2 with one line
+    on stderr, never a traceback (set OLCLINT_DEBUG=1 to see one)."""
+    _safe_streams()
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _pipe_closed()
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_ERROR
+    except Exception as exc:
+        if os.environ.get("OLCLINT_DEBUG") == "1":
+            raise
+        # The type only: an exception's text may quote a secret read from a file.
+        _error(f"internal error ({type(exc).__name__}); set OLCLINT_DEBUG=1 for details")
+        return EXIT_ERROR
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -86,16 +184,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_check(args)
         if args.command == "rules":
-            return _rules(args.format)
-        if args.command == "explain":
-            return _explain(args.rule)
-        if args.command in ("collect", "init"):
+            code = _rules(args.format)
+        elif args.command == "explain":
+            code = _explain(args.rule)
+        elif args.command in ("collect", "init"):
             from olclint.cli.collect import run
 
-            return run(args)
-        return _graph(args)
+            code = run(args)
+        else:
+            code = _graph(args)
+        sys.stdout.flush()  # a closed pipe is seen here, not at exit
+        return code
     except UsageError as exc:
-        print(f"olclint: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_ERROR
 
 
@@ -133,7 +234,10 @@ def _explain(key: str) -> int:
 
     rule = find_rule(key)
     if rule is None:
-        raise UsageError(f"no rule {key!r}; `olclint rules` lists them")
+        from olclint.rules import all_rules
+
+        hint = did_you_mean(key, all_rules())
+        raise UsageError(f"no rule {key!r}{hint}; `olclint rules` lists them")
     print(rule.page(), end="")
     return EXIT_OK
 

@@ -38,3 +38,13 @@ BY_NAME = {
     "MasterNotReachable": MASTER_NOT_REACHABLE,
     "GrantNotCovering": GRANT_NOT_COVERING,
 }
+
+# The families of the catalogue, by id prefix, with the tags code scanning shows for them.
+FAMILY_TAGS = {
+    "OLC0": ("input", "correctness"),
+    "OLC1": ("database", "reliability"),
+    "OLC2": ("engines", "reliability"),
+    "OLC3": ("licence", "reliability"),
+    "OLC4": ("cleanup", "reliability"),
+    "OLC5": ("security",),
+}

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from olclint.core.findings import Finding, Fix, Level, Location, Related
+from olclint.core.ids import FAMILY_TAGS, INPUT_RULE_PREFIX
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -74,9 +75,12 @@ class Rule:
     summary: str
     doc: str
     check: CheckFn
+    security_severity: str | None = None  # a CVSS-like score ("8.0") for a security rule
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
+        """A rule from its module: `ID`, `NAME`, `LEVEL`, `check`, the docstring as its page,
+        and `SECURITY_SEVERITY` for a rule whose findings are security problems."""
         doc = inspect.cleandoc(module.__doc__ or "")
         summary, _, body = doc.partition("\n")
         return cls(
@@ -86,7 +90,22 @@ class Rule:
             summary=summary.strip(),
             doc=body.strip(),
             check=module.check,
+            security_severity=getattr(module, "SECURITY_SEVERITY", None),
         )
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The tags of its family; "security" for a rule with a security severity."""
+        tags = FAMILY_TAGS.get(self.id[:4], ())
+        if self.security_severity is not None and "security" not in tags:
+            tags = (*tags[:1], "security")
+        return tags
+
+    @property
+    def precision(self) -> str:
+        """How often a finding is right: input rules report what a file says ("very-high");
+        the others reason on collected files, which may lag behind the servers ("high")."""
+        return "very-high" if self.id.startswith(INPUT_RULE_PREFIX) else "high"
 
     def named_by(self, key: str) -> bool:
         """Whether `key` (an id, an id prefix like OLC1, or a name; any case) names it."""

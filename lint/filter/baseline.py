@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from olclint.core.findings import Finding, Level
 
 VERSION = 1
-
-NEW, UNCHANGED, ABSENT = "new", "unchanged", "absent"
 
 
 class BaselineError(Exception):
@@ -63,7 +61,7 @@ class Entry:
             cluster=self.cluster,
             node=self.node,
             subject=self.subject,
-            properties=(*props, ("baselineState", ABSENT)),
+            properties=props,
         )
 
 
@@ -177,14 +175,8 @@ class Comparison:
     absent: tuple[Finding, ...]  # the fixed entries, as findings
 
 
-def _state(finding: Finding, state: str) -> Finding:
-    own = dict(finding.properties)
-    own["baselineState"] = state
-    return replace(finding, properties=tuple(own.items()))
-
-
 def compare(findings: Sequence[Finding], entries: Sequence[Entry]) -> Comparison:
-    """Mark each finding new or unchanged; the entries left over are absent (fixed)."""
+    """Split the findings into new and unchanged; the entries left over are absent (fixed)."""
     remaining: dict[str, list[Entry]] = {}
     for e in sorted(entries, key=lambda e: (e.path, e.line)):
         remaining.setdefault(e.fingerprint, []).append(e)
@@ -193,8 +185,8 @@ def compare(findings: Sequence[Finding], entries: Sequence[Entry]) -> Comparison
         pool = remaining.get(finding.fingerprint)
         if pool:
             pool.pop(0)
-            unchanged.append(_state(finding, UNCHANGED))
+            unchanged.append(finding)
         else:
-            new.append(_state(finding, NEW))
+            new.append(finding)
     absent = [e.finding() for pool in remaining.values() for e in pool]
     return Comparison(tuple(new), tuple(unchanged), tuple(absent))

@@ -16,9 +16,9 @@ The comment text must start with `olclint: ignore[`; the ids are rule ids or nam
 separated by commas; the rest of the comment is the reason. Several own-line comments in a
 row all cover the first line after them that is not such a comment.
 
-`apply` marks the findings that a suppression covers with the SARIF properties
-(`suppression` = `inSource` or `external`, `justification` = the reason) and returns them
-apart from the kept ones. A `[[suppress]]` entry whose `expires` date is before the run's
+`apply` returns the findings that a suppression covers as `Outcome`s with their
+`Suppressed` (kind `inSource` or `external`, the reason as justification), apart from the
+kept ones. A `[[suppress]]` entry whose `expires` date is before the run's
 date suppresses nothing: the finding is kept and its message says the suppression expired.
 `unused` turns the inline ids that covered nothing into OLC007 notes.
 """
@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from olclint.core.findings import Finding, Level, Location, Related
 from olclint.core.ids import UNUSED_SUPPRESSION as UNUSED
 from olclint.filter.config import Suppression
+from olclint.filter.outcome import EXTERNAL, IN_SOURCE, Outcome, Suppressed
 
 YAML, OPTION, PREFS, GRANTS = "yaml", "option", "prefs", "grants"
 
@@ -157,11 +158,11 @@ def scan(path: str, lines: Sequence[str], kind: str) -> list[InlineSuppression]:
 
 
 @dataclass
-class Outcome:
+class Applied:
     """What the suppressions did to a run's findings."""
 
     kept: list[Finding] = field(default_factory=list)
-    suppressed: list[Finding] = field(default_factory=list)
+    suppressed: list[Outcome] = field(default_factory=list)
     used: set[tuple[InlineSuppression, str]] = field(default_factory=set)
 
 
@@ -190,7 +191,7 @@ def apply(
     today: dt.date,
     resolve: Callable[[str], str | None],
     config_location: Callable[[Suppression], Location | None] = lambda entry: None,
-) -> Outcome:
+) -> Applied:
     """Split findings into kept and suppressed; `resolve` maps an id or name to a rule id."""
     by_line: dict[tuple[str, int], list[tuple[InlineSuppression, str, str]]] = {}
     for s in inline:
@@ -198,7 +199,7 @@ def apply(
             rule = resolve(written)
             if rule is not None:
                 by_line.setdefault((s.path, s.target), []).append((s, written, rule))
-    out = Outcome()
+    out = Applied()
     for finding in findings:
         loc = finding.location
         hits = []
@@ -210,15 +211,12 @@ def apply(
             ]
         if hits:
             out.used.update(hits)
-            reason = hits[0][0].reason
-            props = {"suppression": "inSource", **({"justification": reason} if reason else {})}
-            out.suppressed.append(_with(finding, **props))
+            out.suppressed.append(Outcome(finding, Suppressed(IN_SOURCE, hits[0][0].reason)))
             continue
         entries = [e for e in external if e.matches(finding.rule, finding.cluster, finding.node)]
         live = [e for e in entries if not e.expired(today)]
         if live:
-            props = {"suppression": "external", "justification": live[0].reason}
-            out.suppressed.append(_with(finding, **props))
+            out.suppressed.append(Outcome(finding, Suppressed(EXTERNAL, live[0].reason)))
         elif entries:
             out.kept.append(_expired(finding, entries[0], config_location(entries[0])))
         else:

@@ -32,7 +32,7 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def _owner(path: Path, root: Path) -> Path | None:
-    folder = path.parent
+    folder = Path(os.path.abspath(path)).parent  # `my.ini` has no parent to climb to
     root = Path(os.path.realpath(root))
     while True:
         candidate = folder / CLUSTER_FILE

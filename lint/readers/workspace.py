@@ -22,9 +22,10 @@ DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def find_root(start: Path) -> Path:
-    """The top of the git work tree holding `start`, else `start`'s folder."""
-    folder = start if start.is_dir() else start.parent
+def git_root(start: Path) -> Path | None:
+    """The top of the git work tree holding `start`, or None outside every work tree."""
+    folder = Path(os.path.abspath(start))
+    folder = folder if folder.is_dir() else folder.parent
     probe = folder
     while True:
         if (probe / ".git").exists():
@@ -44,7 +45,15 @@ def find_root(start: Path) -> Path:
             return Path(out.stdout.strip())
     except (OSError, subprocess.SubprocessError):
         pass
-    return folder
+    return None
+
+
+def find_root(start: Path) -> Path:
+    """The top of the git work tree holding `start`, else `start`'s folder."""
+    root = git_root(start)
+    if root is not None:
+        return root
+    return start if start.is_dir() else start.parent
 
 
 def is_absolute_ref(ref: str) -> bool:

@@ -28,6 +28,11 @@
 }
 ```
 
+`gate.failed` is the exit code's verdict: true when a finding that counts is at or above
+`failOn`, and also when olclint could not do its job (`executionSuccessful: false`, exit
+code 2), so a broken run is never read as an all-clear. With `--baseline`, each finding's
+`properties.baselineState` is `new`.
+
 Paths are relative to the repository root, POSIX; lines and columns are 1-based, columns
 count Unicode code points and `endColumn` is exclusive; `endLine`/`endColumn` are null
 when unknown. Findings are sorted by path, line, column, rule and message. A new key may
@@ -41,7 +46,14 @@ import json
 from typing import Any
 
 from olclint.core.findings import Finding, Location, Notification
-from olclint.report import Report, counts, gate_failed, rules_by_id, sorted_findings
+from olclint.report import (
+    Report,
+    baseline_notes,
+    counts,
+    gate_failed,
+    rules_by_id,
+    sorted_outcomes,
+)
 
 VERSION = 1
 
@@ -58,7 +70,10 @@ def location(loc: Location | None) -> dict[str, Any] | None:
     }
 
 
-def finding(f: Finding, name: str | None) -> dict[str, Any]:
+def finding(f: Finding, name: str | None, baseline: str | None = None) -> dict[str, Any]:
+    properties = dict(f.properties)
+    if baseline is not None:
+        properties["baselineState"] = baseline
     return {
         "rule": f.rule,
         "name": name,
@@ -77,7 +92,7 @@ def finding(f: Finding, name: str | None) -> dict[str, Any]:
         "node": f.node,
         "subject": f.subject,
         "fingerprint": f.fingerprint,
-        "properties": dict(f.properties),
+        "properties": properties,
     }
 
 
@@ -98,10 +113,16 @@ def document(report: Report) -> dict[str, Any]:
         "tool": {"name": "olclint", "version": report.tool_version},
         "executionSuccessful": report.execution_successful,
         "findings": [
-            finding(f, rules[f.rule].name if f.rule in rules else None)
-            for f in sorted_findings(report.findings)
+            finding(
+                o.finding,
+                rules[o.finding.rule].name if o.finding.rule in rules else None,
+                o.baseline,
+            )
+            for o in sorted_outcomes(o for o in report.outcomes if o.counts)
         ],
-        "notifications": [notification(n) for n in report.notifications],
+        "notifications": [
+            notification(n) for n in (*report.notifications, *baseline_notes(report))
+        ],
         "summary": counts(report.findings),
         "gate": {
             "failOn": None if report.fail_on is None else str(report.fail_on),

@@ -1,7 +1,11 @@
 """SARIF 2.1.0: one run, every registered rule declared once, one result per finding.
 
-- `tool.driver.rules`: every rule in `Report.rules`, sorted by id, with its summary, page
-  (help text and Markdown), help URI and effective default level. A finding whose rule is
+- `tool.driver.rules`: every rule in `Report.rules`, sorted by id, with its summary, the
+  first prose paragraph of its page (`fullDescription`), the page (help text and
+  Markdown), its effective default level and the code-scanning `properties` (`tags`,
+  `precision`, and `security-severity` for the security rules, else `problem.severity`).
+  `helpUri` and `informationUri` come from the project's `[project.urls]`
+  (`Documentation`, `Homepage`) and are left out when it publishes none. A finding whose rule is
   not registered gets a minimal descriptor so that `ruleIndex` always resolves.
 - Results: `ruleId`, `ruleIndex`, `level`, `message.text`; one physical location relative
   to `%SRCROOT%` (the repository root, `originalUriBaseIds`) with the region and, when the
@@ -16,9 +20,10 @@
   (valid SARIF, but GitHub code scanning rejects such results: give such findings a
   `file` property).
 - `properties` of a result: `cluster`, `node`, `subject` when set, plus the finding's own
-  properties, except these, which map to SARIF fields when their value is valid:
-  `baselineState` (new | unchanged | updated | absent) -> `result.baselineState`;
-  `suppression` (inSource | external) with optional `justification` -> `result.suppressions`.
+  properties. The outcome's baseline state becomes `baselineState` (`new`, `unchanged`)
+  and its suppression `suppressions` (kind `inSource` or `external`, the reason as
+  `justification`). A fixed baseline entry is not a result but a notification: GitHub
+  code scanning ignores `baselineState` (and `suppressions`) and would show it open.
 - `invocations[0]`: `executionSuccessful`, the notifications (with `associatedRule` and
   `exception.kind` when known), the command line and the UTC start and end times.
 """
@@ -34,11 +39,10 @@ from urllib.parse import quote
 
 from olclint.core.findings import Finding, Location, Notification
 from olclint.engine.rule import Rule
-from olclint.report import Report, default_level, sorted_findings
+from olclint.filter.outcome import ABSENT, Outcome
+from olclint.report import Report, baseline_notes, default_level, sorted_outcomes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/olclint/olclint"
-RULES_DOC = "https://github.com/olclint/olclint/blob/main/docs/rules.md"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "olclint/v1"
 
@@ -46,12 +50,38 @@ _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
 )
-_BASELINE_STATES = {"new", "unchanged", "updated", "absent"}
-_SUPPRESSION_KINDS = {"inSource", "external"}
+
+# What GitHub code scanning reads from a rule's `properties`: `tags` (a rule tagged
+# `security` with a `security-severity` becomes a security alert, ranked by the score:
+# 9.0+ critical, 7.0+ high, 4.0+ medium, else low), `precision` (how often a result is
+# right) and, for the other rules, `problem.severity`.
+_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 
 
-def help_uri(rule_id: str) -> str:
-    return f"{RULES_DOC}#{rule_id.lower()}"
+def rule_properties(rule: Rule, level: str) -> dict[str, Any]:
+    """The code-scanning properties of a rule: tags, precision and severity."""
+    properties: dict[str, Any] = {}
+    if rule.security_severity is not None:
+        properties["security-severity"] = rule.security_severity
+    else:
+        properties["problem.severity"] = _PROBLEM_SEVERITY.get(level, "warning")
+    properties["precision"] = rule.precision
+    properties["tags"] = list(rule.tags)
+    return properties
+
+
+def help_uri(report: Report, rule_id: str) -> str | None:
+    """The rule's page under the project's `Documentation` URL ([project.urls] in
+    pyproject.toml), or None when the project publishes none."""
+    base = report.project_urls.get("documentation")
+    return f"{base}#{rule_id.lower()}" if base else None
+
+
+def information_uri(report: Report) -> str | None:
+    for label in ("homepage", "repository", "source"):
+        if report.project_urls.get(label):
+            return report.project_urls[label]
+    return None
 
 
 def artifact_uri(path: str) -> str:
@@ -69,26 +99,47 @@ def _message(text: str) -> dict[str, str]:
     return {"text": text}
 
 
+def full_description(rule: Rule) -> str:
+    """The first paragraph of the page that is prose (not a heading, list or code): what
+    the rule does, in a few sentences."""
+    for paragraph in (rule.doc or "").split("\n\n"):
+        text = paragraph.strip()
+        if text and not text.startswith(("#", "```", "|")):
+            return " ".join(line.strip() for line in text.splitlines())
+    return rule.summary or rule.name
+
+
 def _rule_descriptor(report: Report, rule: Rule) -> dict[str, Any]:
     page = rule.page()
-    first_paragraph = rule.doc.split("\n\n", 1)[0].strip() if rule.doc else ""
-    return {
+    level = str(default_level(report, rule))
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": _message(rule.summary or rule.name),
-        "fullDescription": _message(first_paragraph or rule.summary or rule.name),
-        "helpUri": help_uri(rule.id),
+        "fullDescription": _message(full_description(rule)),
         "help": {"text": page, "markdown": page},
-        "defaultConfiguration": {"level": str(default_level(report, rule))},
+        "defaultConfiguration": {"level": level},
+        "properties": rule_properties(rule, level),
     }
+    uri = help_uri(report, rule.id)
+    if uri:
+        descriptor["helpUri"] = uri
+    return descriptor
 
 
-def _unregistered_descriptor(rule_id: str) -> dict[str, Any]:
-    return {
+def _unregistered_descriptor(report: Report, rule_id: str) -> dict[str, Any]:
+    text = f"olclint check {rule_id}."
+    descriptor: dict[str, Any] = {
         "id": rule_id,
-        "shortDescription": _message(f"olclint check {rule_id}."),
-        "helpUri": help_uri(rule_id),
+        "name": "UnregisteredRule",
+        "shortDescription": _message(text),
+        "fullDescription": _message(text),
+        "help": {"text": text},
     }
+    uri = help_uri(report, rule_id)
+    if uri:
+        descriptor["helpUri"] = uri
+    return descriptor
 
 
 def _line(report: Report, path: str, number: int) -> str | None:
@@ -206,7 +257,8 @@ def _fix(report: Report, finding: Finding) -> dict[str, Any]:
     }
 
 
-def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(report: Report, outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
+    finding = outcome.finding
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
@@ -238,12 +290,12 @@ def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str
     own = dict(finding.properties)
     if finding.location is None:
         own.pop("file", None)  # became the location
-    if own.get("baselineState") in _BASELINE_STATES:
-        result["baselineState"] = own.pop("baselineState")
-    if own.get("suppression") in _SUPPRESSION_KINDS:
-        suppression = {"kind": own.pop("suppression")}
-        if own.get("justification"):
-            suppression["justification"] = own.pop("justification")
+    if outcome.baseline is not None:
+        result["baselineState"] = outcome.baseline
+    if outcome.suppression is not None:
+        suppression = {"kind": outcome.suppression.kind}
+        if outcome.suppression.justification:
+            suppression["justification"] = outcome.suppression.justification
         result["suppressions"] = [suppression]
     properties = {
         key: value
@@ -272,30 +324,45 @@ def _notification(note: Notification, index: dict[str, int]) -> dict[str, Any]:
     return out
 
 
+def results(report: Report) -> list[Outcome]:
+    """The outcomes that become results: those that count, the unchanged ones of the
+    baseline (still there, still alerts), and with `include_suppressed` the suppressed
+    ones. Fixed baseline entries (`absent`) are notifications instead: GitHub code
+    scanning ignores `baselineState` and would show them as open alerts."""
+    return sorted_outcomes(
+        o
+        for o in report.outcomes
+        if o.baseline != ABSENT and (o.suppression is None or report.include_suppressed)
+    )
+
+
 def document(report: Report) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict."""
-    findings = sorted_findings(report.findings)
+    outcomes = results(report)
     descriptors = {rule.id: _rule_descriptor(report, rule) for rule in report.rules}
-    for finding in findings:
-        if finding.rule not in descriptors:
-            descriptors[finding.rule] = _unregistered_descriptor(finding.rule)
+    for outcome in outcomes:
+        if outcome.finding.rule not in descriptors:
+            descriptors[outcome.finding.rule] = _unregistered_descriptor(
+                report, outcome.finding.rule
+            )
     rules = [descriptors[rule_id] for rule_id in sorted(descriptors)]
     index = {descriptor["id"]: n for n, descriptor in enumerate(rules)}
 
     driver: dict[str, Any] = {
         "name": "olclint",
+        "fullName": f"olclint {report.tool_version}",
         "version": report.tool_version,
-        "informationUri": INFORMATION_URI,
-        "rules": rules,
     }
+    if information_uri(report):
+        driver["informationUri"] = information_uri(report)
+    driver["rules"] = rules
     if _SEMVER.match(report.tool_version):
         driver["semanticVersion"] = report.tool_version
 
     invocation: dict[str, Any] = {"executionSuccessful": report.execution_successful}
-    if report.notifications:
-        invocation["toolExecutionNotifications"] = [
-            _notification(note, index) for note in report.notifications
-        ]
+    notes = [*report.notifications, *baseline_notes(report, unchanged=False)]
+    if notes:
+        invocation["toolExecutionNotifications"] = [_notification(n, index) for n in notes]
     if report.command_line:
         invocation["commandLine"] = report.command_line
     if report.start_time_utc:
@@ -307,7 +374,7 @@ def document(report: Report) -> dict[str, Any]:
         "tool": {"driver": driver},
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri(report.root)}},
         "invocations": [invocation],
-        "results": [_result(report, finding, index) for finding in findings],
+        "results": [_result(report, outcome, index) for outcome in outcomes],
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -21,7 +21,7 @@ cannot drive the terminal. Colours only when asked (the CLI decides).
 from __future__ import annotations
 
 from olclint.core.findings import Finding, Level, Location, Notification
-from olclint.report import Report, counts, sorted_findings, visible
+from olclint.report import Report, baseline_notes, counts, sorted_findings, visible
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -88,6 +88,10 @@ def _context(finding: Finding) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def _where(report: Report, loc: Location) -> str:
+    return f"{report.display_path(loc.path)}:{loc.line}:{loc.column}"
+
+
 def _finding_block(report: Report, finding: Finding, style: _Style) -> list[str]:
     head = f"{style(_RULE_COLOR, finding.rule)} {style.level(finding.level)}: "
     head += _clean(finding.message)
@@ -95,11 +99,12 @@ def _finding_block(report: Report, finding: Finding, style: _Style) -> list[str]
     if loc is None:
         lines = [head + _context(finding)]
     else:
-        lines = [f"{style(_BOLD, _clean(str(loc)))}: {head}"]
+        lines = [f"{style(_BOLD, _clean(_where(report, loc)))}: {head}"]
         lines += _snippet(report, loc, style, finding.level)
     note = style(_LEVEL_COLOR[Level.NOTE], "note")
     for related in finding.related:
-        lines.append(f"  {_clean(str(related.location))}: {note}: {_clean(related.message)}")
+        where = _clean(_where(report, related.location))
+        lines.append(f"  {where}: {note}: {_clean(related.message)}")
     if finding.fix is not None:
         fix = style(_LEVEL_COLOR[Level.NOTE], "fix")
         lines.append(f"  {fix}: {_clean(finding.fix.description)}")
@@ -113,6 +118,13 @@ def _notification(note: Notification, style: _Style) -> str:
 
 
 def _summary(report: Report, style: _Style) -> str:
+    if not report.execution_successful:
+        text = "olclint could not finish the check (see the errors above)"
+        if report.findings:
+            text += f"; {_plural(len(report.findings), 'problem')} found so far"
+        return style(_BOLD, text + ".")
+    if report.clusters_checked == 0:
+        return "No cluster was checked."
     if not report.findings:
         return "No problems found."
     n = counts(report.findings)
@@ -127,13 +139,34 @@ def _summary(report: Report, style: _Style) -> str:
     return style(_BOLD, text + ".")
 
 
+def _statistics(report: Report, style: _Style) -> list[str]:
+    """Findings per rule, most first (as `ruff --statistics`)."""
+    names = {rule.id: rule.name for rule in report.rules}
+    per_rule: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        per_rule.setdefault(finding.rule, []).append(finding)
+    rows = sorted(per_rule.items(), key=lambda item: (-len(item[1]), item[0]))
+    width = max((len(str(len(found))) for _, found in rows), default=1)
+    lines = []
+    for rule, found in rows:
+        level = max((f.level for f in found), key=lambda lv: lv.rank)
+        name = names.get(rule, "")
+        lines.append(
+            f"{len(found):>{width}}  {style(_RULE_COLOR, rule)}  {style.level(level)}  {name}"
+        )
+    return [*lines, ""] if lines else []
+
+
 def render(report: Report, *, color: bool = False) -> str:
     style = _Style(color)
-    blocks = [_finding_block(report, f, style) for f in sorted_findings(report.findings)]
+    if report.statistics:
+        blocks = [_statistics(report, style)]
+    else:
+        blocks = [[*_finding_block(report, f, style), ""] for f in sorted_findings(report.findings)]
     out: list[str] = []
     for block in blocks:
         out += block
-        out.append("")
-    out += [_notification(note, style) for note in report.notifications]
+    notes = [*report.notifications, *baseline_notes(report)]
+    out += [_notification(note, style) for note in notes]
     out.append(_summary(report, style))
     return "\n".join(out) + "\n"
