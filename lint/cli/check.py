@@ -29,6 +29,7 @@ from pathlib import Path
 from olclint import __version__
 from olclint.cli.main import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, parse_today
 from olclint.core.findings import Finding, Level, Location, Notification
+from olclint.core.writer import WriteError, Writer
 from olclint.engine.rule import Rule
 from olclint.engine.runner import INPUT_RULE_PREFIX
 from olclint.filter.config import Config, ConfigError, Suppression
@@ -81,7 +82,7 @@ def load_run_config(args: argparse.Namespace, root: Path, rules: tuple[Rule, ...
         return Config()
     shown = args.config if args.config else _shown(path, root)
     try:
-        return load_config(path, rules, table=table, shown=shown, settings=SETTINGS)
+        return load_config(path, rules, table=table, shown=shown, settings=SETTINGS, root=root)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -164,6 +165,14 @@ def _describe(finding: Finding) -> str:
     )
 
 
+def _writer(root: Path, ws, files: _Files, cluster_files, config: Config, args) -> Writer:
+    """The run's writer: it refuses to write over any file the run read."""
+    read = [ws.root / rel for rel in (*ws.sources, *files.kinds)]
+    read += [*cluster_files, *([config.path] if config.path else [])]
+    read += [Path(args.baseline)] if args.baseline else []
+    return Writer(root, read)
+
+
 def run_check(args: argparse.Namespace) -> int:
     from olclint.engine.parallel import check_clusters, is_failure
     from olclint.filter import baseline as baselines
@@ -195,7 +204,7 @@ def run_check(args: argparse.Namespace) -> int:
     entries = None
     if args.baseline:
         try:
-            entries = baselines.read(Path(args.baseline))
+            entries = baselines.read(Path(args.baseline), root, config.max_file_size)
         except baselines.BaselineError as exc:
             raise UsageError(f"--baseline {exc}") from exc
 
@@ -282,10 +291,11 @@ def run_check(args: argparse.Namespace) -> int:
                 )
     if args.format == "sarif" and args.include_suppressed:
         shown += outcome.suppressed
+    writer = _writer(root, ws, files, cluster_files, config, args)
     if args.write_baseline:
         try:
-            baselines.write(Path(args.write_baseline), kept)
-        except baselines.BaselineError as exc:
+            writer.write_text(Path(args.write_baseline), baselines.dumps(kept))
+        except WriteError as exc:
             raise UsageError(f"--write-baseline {exc}") from exc
         gating = []  # what was just recorded is accepted
         n = len(kept)
@@ -320,9 +330,9 @@ def run_check(args: argparse.Namespace) -> int:
     text = render(report, args.format, color=color)
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--output {args.output}: {exc.strerror or exc}") from exc
+            writer.write_text(Path(args.output), text)
+        except WriteError as exc:
+            raise UsageError(f"--output {exc}") from exc
     else:
         sys.stdout.write(text)
     if failed:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -45,6 +46,34 @@ def find_root(start: Path) -> Path:
     except (OSError, subprocess.SubprocessError):
         pass
     return folder
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+class ReadRefused(Exception):
+    """A file of the run's own (configuration, baseline) refused: one line, exit 2."""
+
+
+def read_confined(root: Path, path: Path, what: str, max_bytes: int) -> bytes:
+    """The bytes of a file the run itself needs (the configuration, a baseline), under the
+    same rules as inputs: inside the root after symbolic links, a regular file, at most
+    `max_bytes`. Raises `ReadRefused` with a one-line message naming `what` and `path`."""
+    data, problem = Workspace(root, max_file_bytes=max_bytes)._read(path)
+    if data is None:
+        if problem is not None and problem.startswith("cannot be read: No such file"):
+            problem = "no such file"
+        raise ReadRefused(f"{what} {path}: {problem}" if what else f"{path}: {problem}")
+    return data
 
 
 def is_absolute_ref(ref: str) -> bool:
@@ -112,28 +141,43 @@ class Workspace:
     def read_bytes(
         self, path: Path, where: Location | None, what: str
     ) -> tuple[bytes | None, list[Finding]]:
-        """The bytes of a file already resolved inside the root, within the size limit."""
+        """The bytes of a file already resolved inside the root, within the size limit.
+
+        A path out of the root, a file that is not regular (a FIFO would block forever, a
+        device never ends), a file over the limit or one that cannot be read is an OLC002
+        finding at `where`, decided before the file is opened."""
         rel = self.rel(path)
-        if not self.inside(path):
-            msg = f"{what} '{rel}' leaves the repository root; it was not opened"
-            return None, [diag(MISSING, Level.ERROR, msg, where, subject=rel)]
-        try:
-            size = path.stat().st_size
-            if size > self.max_file_bytes:
-                msg = (
-                    f"{what} '{rel}' is {size} bytes, over the limit of "
-                    f"{self.max_file_bytes} bytes; it was not read"
-                )
-                return None, [diag(MISSING, Level.ERROR, msg, where or Location(rel), subject=rel)]
-            with open(path, "rb") as handle:
-                data = handle.read(self.max_file_bytes + 1)
-        except OSError as exc:
-            msg = f"{what} '{rel}' cannot be read: {exc.strerror or exc}"
-            return None, [diag(MISSING, Level.ERROR, msg, where or Location(rel), subject=rel)]
-        if len(data) > self.max_file_bytes:
-            msg = f"{what} '{rel}' grew over the limit of {self.max_file_bytes} bytes while read"
+        data, problem = self._read(path)
+        if problem is not None:
+            msg = f"{what} '{rel}' {problem}"
             return None, [diag(MISSING, Level.ERROR, msg, where or Location(rel), subject=rel)]
         return data, []
+
+    def _read(self, path: Path) -> tuple[bytes | None, str | None]:
+        """The bytes, or None and why not (a phrase that follows the file's name)."""
+        if not self.inside(path):
+            return None, "leaves the repository root; it was not opened"
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                return None, f"is not a regular file ({_kind(st.st_mode)}); it was not opened"
+            if st.st_size > self.max_file_bytes:
+                return None, (
+                    f"is {st.st_size} bytes, over the limit of {self.max_file_bytes} bytes; "
+                    "it was not read"
+                )
+            # O_NONBLOCK: a file swapped for a FIFO after the stat does not block the open
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return None, "is not a regular file; it was not read"
+                data = handle.read(self.max_file_bytes + 1)
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            return None, f"cannot be read: {reason}"
+        if len(data) > self.max_file_bytes:
+            return None, f"grew over the limit of {self.max_file_bytes} bytes while read"
+        return data, None
 
     def remember(self, rel: str, text: str, *, lf_only: bool = False) -> None:
         """Keep the (redacted) lines of a file that was read, for snippets.
