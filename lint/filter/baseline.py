@@ -120,10 +120,13 @@ def loads(text: str, name: str = "baseline") -> list[Entry]:
         doc = json.loads(text)
     except ValueError as exc:
         raise BaselineError(f"{name}: not JSON ({exc})") from exc
+    except RecursionError as exc:  # arrays nested thousands deep
+        raise BaselineError(f"{name}: nests too deeply to be a baseline") from exc
     if not isinstance(doc, dict) or doc.get("tool") != "olclint" or "findings" not in doc:
         raise BaselineError(f"{name}: not an olclint baseline (write one with --write-baseline)")
-    if doc.get("version") != VERSION:
-        raise BaselineError(f"{name}: baseline version {doc.get('version')!r} is not {VERSION}")
+    version = doc.get("version")
+    if type(version) is not int or version != VERSION:  # not true, not 1.0
+        raise BaselineError(f"{name}: baseline version {version!r} is not {VERSION}")
     entries = []
     rows = doc["findings"]
     if not isinstance(rows, list):
