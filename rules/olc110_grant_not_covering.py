@@ -10,7 +10,9 @@ matches, most specific host first, a named user before the anonymous one, first 
 wins and there is no fall-through. Host patterns follow the engine: `ip/netmask`; CIDR
 `/n` only on MySQL 8.0.23+; `%`, `_`; host names only without `skip-name-resolve`. Then
 it checks that the account holds ALL PRIVILEGES on `schema`.* or `*.*` after every GRANT
-and REVOKE of the grants file.
+and REVOKE of the grants file. A grants file that could not be read (over the size
+limit, permission denied, not a regular file) is not an empty one: the rule then reports
+one note, that it cannot decide, instead of a finding per server.
 
 ## Why it matters
 
@@ -60,6 +62,16 @@ def check(cluster, graph) -> Iterator[Finding]:
     db = cluster.database
     opts = database_options(cluster)
     if db is None or db.grants is None or opts is None:
+        return
+    if not db.grants.read:  # no accounts known is not "no accounts": say so, once
+        yield Finding(
+            ID,
+            Level.NOTE,
+            f"cannot decide whether the servers can log in: the grants file {db.grants.path} "
+            "could not be read (OLC002 says why).",
+            db.loc("grants"),
+            subject="grants-unreadable",
+        )
         return
     accounts = db.grants.accounts
     for node in cluster.nodes:

@@ -155,6 +155,7 @@ class Grants:
     accounts: tuple[Account, ...]  # final state, in order of creation
     statements: tuple[Statement, ...]  # the statements read (unreadable ones are left out)
     diagnostics: tuple[Finding, ...]
+    read: bool = True  # False: the file could not be read (too large, denied, not a file)
 
     def find(self, user: str, host: str) -> Account | None:
         """The account `user`@`host` (host compared without case), or None."""
@@ -1057,7 +1058,7 @@ def read_grants(ws: Workspace, path: Path, where: Location | None = None) -> Gra
     rel = ws.rel(path)
     data, problems = ws.read_bytes(path, where, "grants file")
     if data is None:
-        return Grants(rel, (), (), tuple(problems))
+        return Grants(rel, (), (), tuple(problems), read=False)
     text, bad, utf16_failed = decode_grants(data)
     ws.remember(rel, text)
     parsed = parse_grants_text(text, rel, bad)
