@@ -34,7 +34,9 @@ def hook(event, args):
     if event in ("open", "os.listdir", "os.scandir", "os.rename", "os.replace") and args:
         for arg in args[:2]:
             if isinstance(arg, (str, bytes, os.PathLike)):
-                path = os.path.realpath(os.fsdecode(arg))
+                path = os.path.abspath(os.fsdecode(arg))
+                if path.count(os.sep) < 64:  # links resolved (a deep tree: too slow here)
+                    path = os.path.realpath(path)
                 if (path + os.sep).startswith(watch):
                     sys.__stderr__.write(f"TOUCHED-OUTSIDE {{event}} {{path}}\n")
 sys.addaudithook(hook)
@@ -523,3 +525,58 @@ def test_a_baseline_over_max_file_size_exits_2(repo: Path) -> None:
         "olclint: error: --baseline base.json: is 2049 bytes, over the limit of 1024 bytes; "
         "it was not read\n",
     )
+
+
+def test_a_folder_nested_1200_deep_is_walked(repo: Path) -> None:
+    folder = repo / "deep"
+    folder.mkdir()
+    fd = os.open(folder, os.O_RDONLY)
+    try:  # relative to a folder descriptor: the path grows past what one call takes
+        for _ in range(1200):
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+    try:
+        run = olclint(repo, "--format", "json", "--select", "OLC00")
+    finally:
+        _remove_chain(folder)  # pytest's own clean-up would recurse 1,200 deep
+    assert (run.code, run.err, json.loads(run.out)["findings"]) == (0, "", [])
+
+
+def _remove_chain(folder: Path) -> None:
+    """Remove folder/d/d/.../d one level at a time: move the grandchild up, drop the child."""
+    while (folder / "d").exists():
+        if (folder / "d/d").exists():
+            os.rename(folder / "d/d", folder / "next")
+        os.rmdir(folder / "d")
+        if (folder / "next").exists():
+            os.rename(folder / "next", folder / "d")
+
+
+def test_a_name_too_long_for_the_os_is_a_finding_for_that_cluster_only(repo: Path) -> None:
+    long = "a" * 300
+    (repo / "c/cluster.yaml").write_text(CLUSTER.replace("m/my.ini", f"m/{long}"))
+    run = olclint(repo, "--format", "json", "--select", "OLC00")
+    got = [
+        (f["rule"], f["location"]["line"], f["message"]) for f in json.loads(run.out)["findings"]
+    ]
+    assert (run.code, got) == (
+        1,
+        [("OLC002", 4, f"option file 'm/{long}' cannot be examined: File name too long")],
+    )
+    assert json.loads(run.out)["notifications"] == []
+
+
+def test_a_path_argument_too_long_exits_2(repo: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "olclint", "check", "--root", str(repo), "a" * 300],
+        capture_output=True,
+        text=True,
+        timeout=FAST,
+        cwd=repo,
+    )
+    line = f"olclint: error: usage: {'a' * 300}: File name too long\n"
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, line + "No problems found.\n", line)

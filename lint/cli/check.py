@@ -91,7 +91,7 @@ def _discover(paths: list[str], root: Path) -> tuple[list[Path], list[Notificati
     """Cluster files of the paths. A file outside every cluster folder is skipped with a
     note (the pre-commit hook passes any changed file); a missing path, or a folder with no
     cluster, is a usage error."""
-    from olclint.readers.discover import discover
+    from olclint.readers.discover import discover, is_regular_file
 
     clusters: dict[str, Path] = {}
     notes: list[Notification] = []
@@ -99,7 +99,7 @@ def _discover(paths: list[str], root: Path) -> tuple[list[Path], list[Notificati
         found = discover([text], root)
         for error in found.errors:
             path = Path(text)
-            if path.is_file():
+            if is_regular_file(path):
                 notes.append(Notification(f"skipped {error}", level=Level.NOTE))
             else:
                 notes.append(Notification(f"usage: {error}"))
@@ -190,7 +190,7 @@ def run_check(args: argparse.Namespace) -> int:
             raise UsageError(f"--root {args.root}: no such folder")
     else:
         first = Path(paths[0])
-        root = find_root(first.resolve() if first.exists() else Path.cwd())
+        root = find_root(first.resolve() if os.path.exists(first) else Path.cwd())
     config = load_run_config(args, root, rules)
     select = split_ids(args.select) if args.select is not None else config.select
     ignore = split_ids(args.ignore) if args.ignore is not None else config.ignore

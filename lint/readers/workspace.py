@@ -127,13 +127,19 @@ class Workspace:
         if not self.inside(path):
             msg = f"{what} '{ref}' leaves the repository root; it was not opened"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
-        if not path.exists():
-            msg = f"{what} '{ref}' does not exist"
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError) as exc:  # ENOENT, EACCES, ENAMETOOLONG, ELOOP, a NUL
+            if isinstance(exc, FileNotFoundError | NotADirectoryError):
+                msg = f"{what} '{ref}' does not exist"
+            else:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                msg = f"{what} '{ref}' cannot be examined: {reason}"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
-        if kind == "file" and not path.is_file():
+        if kind == "file" and not stat.S_ISREG(mode):
             msg = f"{what} '{ref}' is not a file"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
-        if kind == "dir" and not path.is_dir():
+        if kind == "dir" and not stat.S_ISDIR(mode):
             msg = f"{what} '{ref}' is not a folder"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
         return path, []
