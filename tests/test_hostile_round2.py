@@ -580,3 +580,95 @@ def test_a_path_argument_too_long_exits_2(repo: Path) -> None:
     )
     line = f"olclint: error: usage: {'a' * 300}: File name too long\n"
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, line + "No problems found.\n", line)
+
+
+# -- 4. never stuck: bytes and counts ----------------------------------------------------------
+
+
+def _findings(run: Run) -> list[tuple[str, str, int, int, str]]:
+    return [
+        (
+            f["rule"],
+            f["location"]["path"],
+            f["location"]["line"],
+            f["location"]["column"],
+            f["message"],
+        )
+        for f in json.loads(run.out)["findings"]
+    ]
+
+
+def test_one_file_included_many_times_stops_at_the_byte_budget(repo: Path) -> None:
+    from olclint.readers.optionfile import MAX_READ_BYTES
+
+    big = b"[mysqld]\n" + (b"# " + b"x" * 1021 + b"\n") * 1023  # just under 1 MiB
+    (repo / "c/m/big.cnf").write_bytes(big)
+    top = "[mysqld]\n" + "!include big.cnf\n" * 100
+    (repo / "c/m/my.ini").write_text(top)
+    run = olclint(repo, "--format", "json", "--select", "OLC00")
+    followed = (MAX_READ_BYTES - len(top)) // len(big)  # 64: the 65th passes the budget
+    line = 2 + followed
+    assert (run.code, _findings(run)) == (
+        1,
+        [
+            (
+                "OLC003",
+                "c/m/my.ini",
+                line,
+                len("!include ") + 1,
+                f"includes add up to more than {MAX_READ_BYTES} bytes read (one file included "
+                "many times?); the rest was not followed",
+            )
+        ],
+    )
+
+
+def test_millions_of_bad_lines_keep_1000_findings_per_file(repo: Path) -> None:
+    (repo / "c/m/my.ini").write_text("[mysqld]\n" + "[ x ]\n" * 300_000)
+    (repo / "c/m/grants.sql").write_text(GRANTS + "x;\n" * 300_000)
+    run = olclint(repo, "--format", "json", "--select", "OLC00")
+    got = _findings(run)
+    assert run.code == 1
+    assert len(got) == 2 * 1001
+    assert [f for f in got if f[0] == "OLC004"][1000] == (
+        "OLC004",
+        "c/m/my.ini",
+        1001,  # the last one kept (the limit's own finding is on line 1)
+        2,
+        "the group name [ x ] has white space before it: the server compares it as written, "
+        "so no program reads this group (write [x])",
+    )
+    assert [f for f in got if "more than 1000" in f[4]] == [
+        (
+            "OLC004",
+            "c/m/my.ini",
+            1,
+            1,
+            "'c/m/my.ini' has more than 1000 findings of OLC004; 299000 more were not reported",
+        ),
+        (
+            "OLC005",
+            "c/m/grants.sql",
+            1,
+            1,
+            "'c/m/grants.sql' has more than 1000 findings of OLC005; 299000 more were not reported",
+        ),
+    ]
+
+
+def test_a_long_line_of_wide_characters_has_exact_columns_in_linear_time(repo: Path) -> None:
+    # 'é' is 2 bytes: the cut at 4094 bytes falls after 2046 of them, column 2 + 2046 + 1
+    (repo / "c/m/my.ini").write_text("[mysqld]\nk=" + "é" * 3_000_000 + "\n", encoding="utf-8")
+    run = olclint(repo, "--format", "json", "--select", "OLC00")
+    got = _findings(run)
+    assert run.code == 1
+    assert got == [
+        (
+            "OLC004",
+            "c/m/my.ini",
+            2,
+            2049,
+            "line 2 is longer than 4094 bytes; the server cuts it and reads the rest as a line "
+            "of its own",
+        )
+    ]

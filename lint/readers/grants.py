@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from olclint.core.findings import Finding, Level, Location, Related, diag
+from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, redact_text
 
 if TYPE_CHECKING:
@@ -964,6 +965,7 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
         problems.extend(_undecodable(bad_offsets, toks, pos, rel))
     state = _State()
     statements: list[Statement] = []
+    dropped = 0
     for chunk in _split_statements(toks):
         first, last = chunk[0], chunk[-1]
         end_line, end_column = pos.at(last.end)
@@ -974,6 +976,9 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
         try:
             kind = _statement(chunk, state, where)
         except _Unreadable as exc:
+            if len(problems) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
+                dropped += 1
+                continue
             message, subject = exc.message, _subject(statement_text)
             clause = _SECRET_CLAUSE.search(text, first.start, last.end)
             if clause is not None:
@@ -1006,6 +1011,8 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
         statements.append(Statement(kind, where, statement_text))
     accounts = tuple(acc.freeze() for acc in state.accounts.values())
     problems.sort(key=lambda f: f.sort_key())
+    if dropped:
+        problems.append(too_many(INPUT_VALUE, rel, dropped))
     return Grants(rel, accounts, tuple(statements), tuple(problems))
 
 
