@@ -640,18 +640,18 @@ def test_millions_of_bad_lines_keep_1000_findings_per_file(repo: Path) -> None:
     )
     assert [f for f in got if "more than 1000" in f[4]] == [
         (
-            "OLC004",
-            "c/m/my.ini",
-            1,
-            1,
-            "'c/m/my.ini' has more than 1000 findings of OLC004; 299000 more were not reported",
-        ),
-        (
             "OLC005",
             "c/m/grants.sql",
             1,
             1,
             "'c/m/grants.sql' has more than 1000 findings of OLC005; 299000 more were not reported",
+        ),
+        (
+            "OLC004",
+            "c/m/my.ini",
+            1,
+            1,
+            "'c/m/my.ini' has more than 1000 findings of OLC004; 299000 more were not reported",
         ),
     ]
 
