@@ -83,8 +83,8 @@ def build_cluster(
         line = data_bytes[: exc.start].count(b"\n") + 1
         msg = "cluster file is not UTF-8 text; save it as UTF-8"
         return _broken(fallback_name, rel, ws.rel(folder), top, [_err(msg, top.at_line(line))])
-    ws.remember(rel, text)
     doc, findings = load_yaml(text, rel)
+    ws.remember(rel, text, secrets=doc.secrets if doc is not None else ())
     if doc is None:
         return _broken(fallback_name, rel, ws.rel(folder), top, findings)
     if not isinstance(doc.data, dict):

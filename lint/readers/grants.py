@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,6 +157,7 @@ class Grants:
     statements: tuple[Statement, ...]  # the statements read (unreadable ones are left out)
     diagnostics: tuple[Finding, ...]
     read: bool = True  # False: the file could not be read (too large, denied, not a file)
+    secrets: tuple[tuple[int, int], ...] = ()  # spans of secret literals in the text read
 
     def find(self, user: str, host: str) -> Account | None:
         """The account `user`@`host` (host compared without case), or None."""
@@ -1013,7 +1014,8 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
     problems.sort(key=lambda f: f.sort_key())
     if dropped:
         problems.append(too_many(INPUT_VALUE, rel, dropped))
-    return Grants(rel, accounts, tuple(statements), tuple(problems))
+    secrets = tuple((t.start, t.end) for t in toks if t.secret)
+    return Grants(rel, accounts, tuple(statements), tuple(problems), secrets=secrets)
 
 
 def _undecodable(
@@ -1067,10 +1069,10 @@ def read_grants(ws: Workspace, path: Path, where: Location | None = None) -> Gra
     if data is None:
         return Grants(rel, (), (), tuple(problems), read=False)
     text, bad, utf16_failed = decode_grants(data)
-    ws.remember(rel, text)
     parsed = parse_grants_text(text, rel, bad)
+    ws.remember(rel, text, secrets=parsed.secrets)
     extra = list(problems)
     if utf16_failed:
         msg = "the file starts with a UTF-16 byte order mark but is not valid UTF-16"
         extra.append(diag(INPUT_VALUE, Level.ERROR, msg, Location(rel, 1, 1)))
-    return Grants(rel, parsed.accounts, parsed.statements, tuple(extra) + parsed.diagnostics)
+    return replace(parsed, diagnostics=tuple(extra) + parsed.diagnostics)

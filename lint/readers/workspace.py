@@ -11,11 +11,12 @@ import os
 import re
 import stat
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from olclint.core.findings import Finding, Level, Location, diag
-from olclint.core.secrets import redact_line, redact_text
+from olclint.core.secrets import REDACTED, redact_line, redact_text
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -46,6 +47,23 @@ def find_root(start: Path) -> Path:
     except (OSError, subprocess.SubprocessError):
         pass
     return folder
+
+
+def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with each span replaced by REDACTED; the line breaks inside a span are kept,
+    so every later line keeps its number."""
+    out: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if end <= start:
+            continue
+        hidden = text[start:end]
+        breaks = "".join(m[0] for m in _LINE_BREAK.finditer(hidden))
+        out += [text[at:start], REDACTED, breaks]
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 def _kind(mode: int) -> str:
@@ -185,12 +203,23 @@ class Workspace:
             return None, f"grew over the limit of {self.max_file_bytes} bytes while read"
         return data, None
 
-    def remember(self, rel: str, text: str, *, lf_only: bool = False) -> None:
+    def remember(
+        self,
+        rel: str,
+        text: str,
+        *,
+        lf_only: bool = False,
+        secrets: Iterable[tuple[int, int]] = (),
+    ) -> None:
         """Keep the (redacted) lines of a file that was read, for snippets.
 
         Lines end at LF, CRLF or CR, as the YAML, .prefs and grants readers count them;
-        `lf_only` for option files, whose reader ends a line at LF only.
+        `lf_only` for option files, whose reader ends a line at LF only. `secrets` are the
+        spans (`text[start:end]`) that the file's parser understood as secret values: they
+        are hidden whatever their spelling (escapes, continuation lines, doubled quotes,
+        comments inside a statement); the patterns of `olclint.core.secrets` run after.
         """
+        text = mask_spans(text, secrets)
         text = redact_text(text)
         if lf_only:
             lines = [line.removesuffix("\r") for line in text.split("\n")]

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.secrets import is_secret_name
 
 INVALID = "OLC001"
 MAX_NODES = 100_000
@@ -28,6 +29,7 @@ class YamlDoc:
     data: Any
     values: dict[Path_, Location] = field(default_factory=dict)  # path -> value position
     keys: dict[Path_, Location] = field(default_factory=dict)  # path -> key position
+    secrets: list[tuple[int, int]] = field(default_factory=list)  # spans of secret values
 
     def where(self, path: Path_) -> Location:
         """The key's position when the path ends at a mapping key, else the value's."""
@@ -135,7 +137,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
             data = _convert(loader, node, (), rel, doc, findings, budget, 0)
         except _TooBig as exc:
             return None, [diag(INVALID, Level.ERROR, str(exc), _loc(rel, node.start_mark))]
-        return YamlDoc(data, doc.values, doc.keys), findings
+        return YamlDoc(data, doc.values, doc.keys, doc.secrets), findings
     finally:
         loader.dispose()
 
@@ -198,6 +200,8 @@ def _convert(
         raise _TooBig(f"cluster file nests deeper than {MAX_DEPTH} levels; refused")
     doc.values.setdefault(path, _loc(rel, node.start_mark, node.end_mark))
     if isinstance(node, yaml.ScalarNode):
+        if any(isinstance(p, str) and is_secret_name(p) for p in path):
+            doc.secrets.append((node.start_mark.index, node.end_mark.index))
         value = _scalar(loader, node)
         surprise = _yaml11_number(node, value)
         if surprise:
