@@ -672,3 +672,26 @@ def test_a_long_line_of_wide_characters_has_exact_columns_in_linear_time(repo: P
             "of its own",
         )
     ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_a_file_name_that_is_not_utf8_is_shown_with_replacement_characters(
+    repo: Path, fmt: str
+) -> None:
+    settings = os.fsencode(repo / "c/m/settings")
+    with open(settings + b"/\xff\xfe.prefs", "wb") as handle:
+        handle.write(b"merge.local_engines=\\uD800x\n")
+    run = olclint(repo, "--format", fmt, "--select", "OLC005")
+    assert (run.code, run.err) == (1, "")
+    shown = "c/m/settings/\ufffd\ufffd.prefs"
+    if fmt == "json":
+        got = [(f["location"]["path"], f["message"]) for f in json.loads(run.out)["findings"]]
+        assert got == [(shown, "merge.local_engines: '\ufffdx' is not an integer")]
+    elif fmt == "sarif":
+        (result,) = json.loads(run.out)["runs"][0]["results"]
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri == "c/m/settings/%EF%BF%BD%EF%BF%BD.prefs"
+    elif fmt == "github":
+        assert run.out.startswith(f"::error file={shown},line=1,col=21,")
+    else:
+        assert run.out.startswith(f"{shown}:1:21: OLC005 error: ")

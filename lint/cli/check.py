@@ -29,6 +29,7 @@ from pathlib import Path
 from olclint import __version__
 from olclint.cli.main import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, parse_today
 from olclint.core.findings import Finding, Level, Location, Notification
+from olclint.core.text import scrubbed
 from olclint.core.writer import WriteError, Writer
 from olclint.engine.rule import Rule
 from olclint.engine.runner import INPUT_RULE_PREFIX
@@ -307,6 +308,7 @@ def run_check(args: argparse.Namespace) -> int:
         )
 
     failed = any(n.level is Level.ERROR for n in notes)
+    shown, notes = scrubbed(shown), scrubbed(notes)  # no lone surrogate reaches a reporter
     report = Report(
         findings=tuple(shown),
         rules=rules,

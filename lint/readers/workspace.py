@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.secrets import REDACTED, redact_line, redact_text
+from olclint.core.text import printable
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -113,7 +114,11 @@ class Workspace:
         self.root = Path(os.path.realpath(self.root))
 
     def rel(self, path: Path) -> str:
-        """`path` relative to the root, POSIX style (absolute when outside it)."""
+        """`path` relative to the root, POSIX style (absolute when outside it); a name that
+        is not UTF-8 shows U+FFFD where its bad bytes are (`printable`)."""
+        return printable(self._rel(path))
+
+    def _rel(self, path: Path) -> str:
         absolute = Path(os.path.abspath(path))
         try:
             return absolute.relative_to(self.root).as_posix()
