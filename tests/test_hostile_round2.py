@@ -626,10 +626,11 @@ def test_one_file_included_many_times_stops_at_the_byte_budget(repo: Path) -> No
 def test_millions_of_bad_lines_keep_1000_findings_per_file(repo: Path) -> None:
     (repo / "c/m/my.ini").write_text("[mysqld]\n" + "[ x ]\n" * 300_000)
     (repo / "c/m/grants.sql").write_text(GRANTS + "x;\n" * 300_000)
+    (repo / "c/m/settings/a.prefs").write_text(PREFS + "k=\\uZZ\n" * 300_000)
     run = olclint(repo, "--format", "json", "--select", "OLC00")
     got = _findings(run)
     assert run.code == 1
-    assert len(got) == 2 * 1001
+    assert len(got) == 3 * 1001
     assert [f for f in got if f[0] == "OLC004"][1000] == (
         "OLC004",
         "c/m/my.ini",
@@ -652,6 +653,14 @@ def test_millions_of_bad_lines_keep_1000_findings_per_file(repo: Path) -> None:
             1,
             1,
             "'c/m/my.ini' has more than 1000 findings of OLC004; 299000 more were not reported",
+        ),
+        (
+            "OLC005",
+            "c/m/settings/a.prefs",
+            1,
+            1,
+            "'c/m/settings/a.prefs' has more than 1000 findings of OLC005; "
+            "299000 more were not reported",
         ),
     ]
 

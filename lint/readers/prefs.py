@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from olclint.core.findings import Finding, Level, Location, diag
+from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 
 if TYPE_CHECKING:
@@ -209,6 +210,7 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
     props: list[Property] = []
     problems: list[Finding] = []
     secrets: list[tuple[int, int]] = []
+    dropped = 0
     for start, chars, offsets in _logical_lines(text):
         end = offsets[-1] + 1 if offsets else start
         key_len, value_start = _split_entry(chars)
@@ -220,6 +222,9 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
         if bad_key is not None or bad_value is not None:
             index = bad_key if bad_key is not None else value_start + (bad_value or 0)
             bad_line, bad_column = pos.at(offsets[index])
+            if len(problems) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
+                dropped += 1
+                continue
             where = "key" if bad_key is not None else f"value of '{key}'"
             msg = (
                 f"malformed \\uXXXX escape in the {where}: it needs four hex digits; "
@@ -256,6 +261,8 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
             if span is not None:
                 secrets.append((offsets[span[0]], offsets[span[1] - 1] + 1))
         props.append(Property(key, value, location, value_location, secret))
+    if dropped:
+        problems.append(too_many(INPUT_VALUE, rel, dropped))
     return PrefsFile(rel, tuple(props), tuple(problems), secrets=tuple(secrets))
 
 
