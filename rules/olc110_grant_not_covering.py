@@ -12,7 +12,9 @@ matches, most specific host first, a named user before the anonymous one, first 
 wins and there is no fall-through. Host patterns follow the engine: `ip/netmask`; CIDR
 `/n` only on MySQL 8.0.23+; `%`, `_`; host names only without `skip-name-resolve`. Then
 it checks that the account holds ALL PRIVILEGES on `schema`.* or `*.*` after every GRANT
-and REVOKE of the grants file.
+and REVOKE of the grants file. A grants file that could not be read (over the size
+limit, permission denied, not a regular file) is not an empty one: the rule then reports
+one note, that it cannot decide, instead of a finding per server.
 
 ## Why it matters
 
@@ -62,6 +64,16 @@ LEVEL = Level.ERROR
 def check(ctx) -> Iterator[Finding]:
     database = ctx.facts.database
     if database is None or not database.grants_collected:
+        return
+    if not database.grants_read:  # no accounts known is not "no accounts": say so, once
+        grants = ctx.cluster.database
+        yield ctx.finding(
+            f"cannot decide whether the servers can log in: the grants file "
+            f"{grants.grants.path} could not be read (OLC002 says why).",
+            grants.loc("grants"),
+            level=Level.NOTE,
+            subject="grants-unreadable",
+        )
         return
     for node in ctx.cluster.nodes:
         server = ctx.facts.server(node)

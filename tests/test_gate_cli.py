@@ -165,7 +165,7 @@ def test_a_closed_pipe_is_one_line_not_a_traceback(tmp_path: Path) -> None:
         os.close(write)
     assert (proc.returncode, proc.stderr) == (
         2,
-        b"olclint: error: standard output was closed before the report was complete\n",
+        b"olclint: error: cannot write to stdout: Broken pipe\n",
     )
 
 

@@ -470,9 +470,7 @@ def test_file_that_cannot_be_opened(
     repo: Path, capsys, monkeypatch, target: str, where: tuple[str, int]
 ) -> None:
     # tests may run as root, where chmod 000 does not stop a read: refuse the open itself
-    import builtins
-
-    real_open = builtins.open
+    real_open = os.open
     denied = (repo / target).resolve()
 
     def guarded(file, *args, **kwargs):
@@ -480,7 +478,7 @@ def test_file_that_cannot_be_opened(
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded)
     code, report = check(repo, capsys)
     assert found(report) == [("OLC002", *where)]
     assert "cannot be read: Permission denied" in messages(report, "OLC002")[0]
@@ -502,7 +500,10 @@ def test_folder_in_place_of_files(repo: Path, capsys) -> None:
     got = messages(report, "OLC002")
     assert "option file 'm/my.ini' is not a file" in got
     assert "grants file 'm/grants.sql' is not a file" in got
-    assert any(m.startswith("preference file 'c/m/settings/b.prefs' cannot be read") for m in got)
+    assert (
+        "preference file 'c/m/settings/b.prefs' is not a regular file (a folder); it was not opened"
+        in got
+    )
     assert code == 1
 
 

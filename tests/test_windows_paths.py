@@ -316,14 +316,14 @@ def test_the_reader_never_opens_a_device(
     """On Windows `CON` exists in every folder; simulate it: the reader must not open it."""
     ws, base = tree
     opened: list[str] = []
-    real_open = open
+    real_open = os.open
 
-    def spy(file, *args, **kwargs):
+    def spy(file, *args, **kwargs):  # the workspace opens every input with os.open
         opened.append(os.path.basename(os.fspath(file)))
         return real_open(file, *args, **kwargs)
 
     (base / "master01" / "CON").write_text("[mysqld]\nport=1\n")  # what Windows would show
-    monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr("os.open", spy)
     opt = _read(base, ws, "[mysqld]\n!include CON\n")
     assert opened == ["my.ini"]  # never CON
     assert [f.rule for f in opt.diagnostics] == ["OLC002"]

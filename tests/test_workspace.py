@@ -65,10 +65,13 @@ def test_size_limit_is_a_finding(repo: Path) -> None:
     assert "over the limit of 4 bytes" in problems[0].message
 
 
-def test_unreadable_file_is_a_finding(repo: Path) -> None:
+def test_a_folder_is_not_opened_as_a_file(repo: Path) -> None:
     ws = Workspace(repo)
     data, problems = ws.read_bytes(repo / "c1" / "db", WHERE, "option file")
-    assert data is None and "cannot be read" in problems[0].message
+    assert data is None
+    assert [p.message for p in problems] == [
+        "option file 'c1/db' is not a regular file (a folder); it was not opened"
+    ]
 
 
 def test_remembered_lines_are_redacted(repo: Path) -> None:

@@ -36,6 +36,8 @@ from pathlib import Path
 from olclint import __version__
 from olclint.cli.common import UsageError, did_you_mean, parse_today
 from olclint.core.findings import Finding, Level, Location, Notification
+from olclint.core.text import scrubbed
+from olclint.core.writer import WriteError, Writer
 from olclint.engine.rule import Rule
 from olclint.engine.runner import INPUT_RULE_PREFIX
 from olclint.filter.config import Config, ConfigError, Suppression
@@ -156,7 +158,7 @@ def load_run_config(args: argparse.Namespace, root: Path, rules: tuple[Rule, ...
         return Config()
     shown = args.config if args.config else _shown(path, root)
     try:
-        return load_config(path, rules, table=table, shown=shown, settings=SETTINGS)
+        return load_config(path, rules, table=table, shown=shown, settings=SETTINGS, root=root)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -201,7 +203,7 @@ def configure(args: argparse.Namespace, root: Path) -> Run:
     entries = None
     if args.baseline:
         try:
-            entries = baselines.read(Path(args.baseline))
+            entries = baselines.read(Path(args.baseline), root, config.max_file_size)
         except baselines.BaselineError as exc:
             raise UsageError(f"--baseline {exc}") from exc
     return Run(
@@ -234,7 +236,7 @@ def discover_clusters(
     passes any changed file), but the configuration file at the root selects every
     cluster, and with `staged_deletions` a path that no longer exists selects the clusters
     whose files reference it (a `git rm`)."""
-    from olclint.readers.discover import discover
+    from olclint.readers.discover import discover, is_regular_file
 
     clusters: dict[str, Path] = {}
     notes: list[Notification] = []
@@ -256,7 +258,7 @@ def discover_clusters(
             continue
         found = discover([text], root)
         for error in found.errors:
-            if path.is_file():
+            if is_regular_file(path):
                 notes.append(Notification(f"skipped {error}", level=Level.NOTE))
             else:
                 notes.append(Notification(f"usage: {error}"))
@@ -362,6 +364,7 @@ class Checked:
     workspace: object  # olclint.readers.workspace.Workspace
     clusters: int
     usable: list = field(default_factory=list)  # the usable clusters (for the html pictures)
+    cluster_files: list = field(default_factory=list)  # the cluster files the run read
 
 
 def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
@@ -391,7 +394,7 @@ def check(run: Run, cluster_files: list[Path]) -> Checked:
                 checked.append(result.cluster)
         findings.extend(result.findings)
         notes.extend(result.notifications)
-    return Checked(findings, notes, files, ws, len(cluster_files), checked)
+    return Checked(findings, notes, files, ws, len(cluster_files), checked, list(cluster_files))
 
 
 # --- filter ------------------------------------------------------------------------------
@@ -400,6 +403,15 @@ def check(run: Run, cluster_files: list[Path]) -> Checked:
 def _with_level(finding: Finding, levels: dict[str, Level]) -> Finding:
     level = levels.get(finding.rule)
     return finding if level is None or level is finding.level else replace(finding, level=level)
+
+
+def _writer(run: Run, checked: Checked) -> Writer:
+    """The run's writer: it refuses to write over any file the run read."""
+    ws, files, config, args = checked.workspace, checked.files, run.config, run.args
+    read = [ws.root / rel for rel in (*ws.sources, *files.kinds)]
+    read += [*checked.cluster_files, *([config.path] if config.path else [])]
+    read += [Path(args.baseline)] if args.baseline else []
+    return Writer(run.root, read)
 
 
 def filter_findings(run: Run, checked: Checked) -> tuple[list[Outcome], list[Notification]]:
@@ -463,8 +475,8 @@ def filter_findings(run: Run, checked: Checked) -> tuple[list[Outcome], list[Not
     outcomes += applied.suppressed
     if run.args.write_baseline:
         try:
-            baselines.write(Path(run.args.write_baseline), kept)
-        except baselines.BaselineError as exc:
+            _writer(run, checked).write_text(Path(run.args.write_baseline), baselines.dumps(kept))
+        except WriteError as exc:
             raise UsageError(f"--write-baseline {exc}") from exc
         n = len(kept)
         notes.append(
@@ -510,6 +522,8 @@ def build_report(
     run: Run, checked: Checked, outcomes: list[Outcome], notes: list[Notification]
 ) -> Report:
     failed = any(n.level is Level.ERROR for n in notes)
+    # no lone surrogate (a \uD800 escape, a file name that is not UTF-8) reaches a reporter
+    outcomes, notes = scrubbed(list(outcomes)), scrubbed(list(notes))
     return Report(
         outcomes=tuple(outcomes),
         rules=run.rules,
@@ -565,7 +579,7 @@ def write_job_summary(report: Report) -> None:
         raise UsageError(f"GITHUB_STEP_SUMMARY {path}: {exc.strerror or exc}") from exc
 
 
-def write_reports(run: Run, report: Report) -> None:
+def write_reports(run: Run, report: Report, checked: Checked) -> None:
     if any(o.format == "github" for o in run.outputs):
         write_job_summary(report)
     for output in run.outputs:
@@ -576,9 +590,9 @@ def write_reports(run: Run, report: Report) -> None:
         color = output.format == "text" and run.args.color == "always"
         text = render(report, output.format, color=color)
         try:
-            Path(output.path).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--output {output.path}: {exc.strerror or exc}") from exc
+            _writer(run, checked).write_text(Path(output.path), text)
+        except WriteError as exc:
+            raise UsageError(f"--output {exc}") from exc
 
 
 # --- the command -------------------------------------------------------------------------
@@ -591,8 +605,9 @@ def run_nothing(args: argparse.Namespace) -> int:
     root = find_run_root(args, ["."]) or Path.cwd()
     run = configure(args, root)
     ws = Workspace(run.root, max_file_bytes=run.config.max_file_size)
-    report = build_report(run, Checked([], [], _Files(), ws, 0), [], [])
-    write_reports(run, report)
+    checked = Checked([], [], _Files(), ws, 0)
+    report = build_report(run, checked, [], [])
+    write_reports(run, report, checked)
     return report.verdict.exit_code
 
 
@@ -640,5 +655,5 @@ def run_check(args: argparse.Namespace) -> int:
     say_errors(run, notes, checked)
     outcomes, filter_notes = filter_findings(run, checked)
     report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
-    write_reports(run, report)
+    write_reports(run, report, checked)
     return report.verdict.exit_code

@@ -24,20 +24,32 @@ class UsageError(Exception):
     """A problem with the command line or the configuration: exit 2."""
 
 
+# the dates a run may start from: the clean-up search spans a year and some days around it
+FIRST_DAY, LAST_DAY = dt.date(1971, 1, 1), dt.date(9990, 12, 31)
+
+
 def parse_today(text: str | None) -> dt.date:
-    """--today, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    """--today, else SOURCE_DATE_EPOCH, else today (UTC); within FIRST_DAY..LAST_DAY."""
     if text:
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError as exc:
             raise UsageError(f"--today {text!r} is not a date like 2026-01-31") from exc
+        return _in_range(day, f"--today {text}")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError) as exc:
             raise UsageError(f"SOURCE_DATE_EPOCH {epoch!r} is not a Unix time") from exc
+        return _in_range(day, f"SOURCE_DATE_EPOCH {epoch}")
     return dt.datetime.now(dt.timezone.utc).date()
+
+
+def _in_range(day: dt.date, what: str) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"{what} is outside the dates olclint checks ({FIRST_DAY} to {LAST_DAY})")
+    return day
 
 
 def did_you_mean(key: str, rules: Sequence[Rule]) -> str:

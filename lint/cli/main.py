@@ -178,6 +178,12 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    from olclint.cli.guard import guarded
+
+    return guarded(lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             from olclint.cli.check import run_check

@@ -37,7 +37,9 @@ _SET_PASSWORD = re.compile(
     re.I | re.S,
 )
 # jdbc:...//user:password@host  and  ?password=x / &password=x / ;password=x
-_URL_USERINFO = re.compile(r"(?P<head>//[^/@:\s]*:)(?P<value>[^@/\s]*)(?=@)")
+# (the user info runs to the last `@` before the query, as the JDBC URL parser reads it,
+# so a password may hold `/` and `@`)
+_URL_USERINFO = re.compile(r"(?P<head>//[^/@:\s]*:)(?P<value>[^?\s]*)(?=@)")
 _URL_PARAM = re.compile(
     r"(?P<head>[?&;](?:password|passwd|pwd|[A-Za-z]*Password)=)(?P<value>[^&;\s]*)", re.I
 )

@@ -106,13 +106,6 @@ def dumps(findings: Iterable[Finding]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(path: Path, findings: Iterable[Finding]) -> None:
-    try:
-        path.write_text(dumps(findings), encoding="utf-8")
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
-
-
 def _text(row: dict[str, Any], key: str, default: str = "") -> str:
     value = row.get(key, default)
     if not isinstance(value, str):
@@ -125,10 +118,13 @@ def loads(text: str, name: str = "baseline") -> list[Entry]:
         doc = json.loads(text)
     except ValueError as exc:
         raise BaselineError(f"{name}: not JSON ({exc})") from exc
+    except RecursionError as exc:  # arrays nested thousands deep
+        raise BaselineError(f"{name}: nests too deeply to be a baseline") from exc
     if not isinstance(doc, dict) or doc.get("tool") != "olclint" or "findings" not in doc:
         raise BaselineError(f"{name}: not an olclint baseline (write one with --write-baseline)")
-    if doc.get("version") != VERSION:
-        raise BaselineError(f"{name}: baseline version {doc.get('version')!r} is not {VERSION}")
+    version = doc.get("version")
+    if type(version) is not int or version != VERSION:  # not true, not 1.0
+        raise BaselineError(f"{name}: baseline version {version!r} is not {VERSION}")
     entries = []
     rows = doc["findings"]
     if not isinstance(rows, list):
@@ -158,13 +154,22 @@ def loads(text: str, name: str = "baseline") -> list[Entry]:
     return entries
 
 
-def read(path: Path) -> list[Entry]:
+def read(path: Path, root: Path, max_bytes: int) -> list[Entry]:
+    """The entries of a baseline file, read as inputs are: inside `root` after symbolic
+    links, a regular file of at most `max_bytes` (write one with `olclint.core.writer`)."""
+    from olclint.readers.workspace import ReadRefused, read_confined
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise BaselineError(f"{path}: no such baseline file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot be read: {exc}") from exc
+        data = read_confined(root, path, "", max_bytes)
+    except ReadRefused as exc:
+        reason = str(exc).strip()
+        if reason.endswith(": no such file"):
+            reason = f"{path}: no such baseline file"
+        raise BaselineError(reason) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"{path}: cannot be read: not UTF-8 ({exc.reason})") from exc
     return loads(text, str(path))
 
 

@@ -39,9 +39,11 @@ from typing import Any
 
 from olclint.core.findings import Level
 from olclint.engine.rule import Rule
-from olclint.readers.workspace import DEFAULT_MAX_FILE_BYTES
+from olclint.readers.workspace import DEFAULT_MAX_FILE_BYTES, ReadRefused, read_confined
 
 CONFIG_FILE = ".olclint.toml"
+MAX_CONFIG_BYTES = 1024 * 1024  # read before its own max-file-size, so a fixed cap
+MAX_FILE_SIZE = 1024 * 1024 * 1024  # the largest max-file-size (the schema's maximum)
 PYPROJECT = "pyproject.toml"
 PYPROJECT_TABLE = ("tool", "olclint")
 
@@ -95,19 +97,25 @@ class Config:
     suppress: tuple[Suppression, ...] = ()
 
 
+def _present(path: Path) -> bool:
+    """There is something by that name (a FIFO or a dangling link too: load_config says
+    what is wrong with it instead of silently falling back to another file)."""
+    return path.exists() or path.is_symlink()
+
+
 def find_config(root: Path, explicit: str | None) -> tuple[Path | None, KeyPath]:
     """The configuration file and the table inside it: `--config`, else `.olclint.toml`,
     else `pyproject.toml` when it has a `[tool.olclint]` table; (None, ()) when none."""
     if explicit:
         return Path(explicit), ()
     candidate = root / CONFIG_FILE
-    if candidate.is_file():
+    if _present(candidate):
         return candidate, ()
     pyproject = root / PYPROJECT
-    if pyproject.is_file():
+    if _present(pyproject):
         try:
-            text = pyproject.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_confined(root, pyproject, "", DEFAULT_MAX_FILE_BYTES).decode("utf-8")
+        except (ReadRefused, UnicodeDecodeError):
             return pyproject, PYPROJECT_TABLE  # load_config reports it
         if re.search(r"^\s*\[\s*tool\s*\.\s*olclint\s*[.\]]", text, re.MULTILINE):
             return pyproject, PYPROJECT_TABLE
@@ -334,18 +342,39 @@ def load_config(
     table: KeyPath = (),
     shown: str | None = None,
     settings: Iterable[str] | None = None,
+    root: Path | None = None,
 ) -> Config:
     """Read and check one configuration file; `table` is the key path of the olclint table
-    (`("tool", "olclint")` in pyproject.toml). Raises `ConfigError`."""
+    (`("tool", "olclint")` in pyproject.toml). Raises `ConfigError`.
+
+    The file is read as inputs are (`read_confined`): inside `root` (default: its own
+    folder) after symbolic links, a regular file, at most `MAX_CONFIG_BYTES`."""
     file = shown or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(file, None, "", "no such configuration file") from exc
-    except OSError as exc:
-        raise ConfigError(file, None, "", f"cannot be read: {exc.strerror or exc}") from exc
+        data = read_confined(root or path.parent, path, "", MAX_CONFIG_BYTES)
+    except ReadRefused as exc:
+        reason = str(exc).split(": ", 1)[-1]
+        if reason == "no such file":
+            reason = "no such configuration file"
+        raise ConfigError(file, None, "", reason) from exc
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(file, None, "", "is not UTF-8 text") from exc
+    try:
+        return _load(text, path, rules, table, file, settings)
+    except RecursionError as exc:  # a TOML array or table nested thousands deep
+        raise ConfigError(file, None, "", "nests too deeply to be read") from exc
+
+
+def _load(
+    text: str,
+    path: Path,
+    rules: tuple[Rule, ...],
+    table: KeyPath,
+    file: str,
+    settings: Iterable[str] | None,
+) -> Config:
     try:
         doc = _toml_loads(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError
@@ -414,7 +443,7 @@ def load_config(
         select=tuple(data.get("select", ())),
         ignore=tuple(data.get("ignore", ())),
         fail_on=data.get("fail-on"),
-        max_file_size=data.get("max-file-size", DEFAULT_MAX_FILE_BYTES),
+        max_file_size=int(data.get("max-file-size", DEFAULT_MAX_FILE_BYTES)),
         severity=severity,
         preference_keys=dict(data.get("preference-keys", {})),
         suppress=tuple(suppress),

@@ -40,17 +40,24 @@ def _err(message: str, where: Location, subject: str = "") -> Finding:
     return diag(INVALID, Level.ERROR, message, where, subject=subject)
 
 
+MAX_DURATION = dt.timedelta(days=7)
+
+
 def parse_duration(value: Any) -> dt.timedelta | None:
-    """ "30m", "1.5h", "45s" or a number of seconds."""
+    """ "30m", "1.5h", "45s" or a number of seconds; anything over MAX_DURATION is returned
+    as MAX_DURATION plus a second (no overflow, however many digits)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return dt.timedelta(seconds=value)
-    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([smh])\s*", str(value))
-    if not match:
-        return None
-    unit = {"s": 1, "m": 60, "h": 3600}[match[2]]
-    return dt.timedelta(seconds=float(match[1]) * unit)
+        seconds: float = value
+    else:
+        match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([smh])\s*", str(value))
+        if not match:
+            return None
+        seconds = float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
+    if seconds > MAX_DURATION.total_seconds():  # also inf, from 400 digits
+        return MAX_DURATION + dt.timedelta(seconds=1)
+    return dt.timedelta(seconds=seconds)
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -77,8 +84,8 @@ def build_cluster(
         line = data_bytes[: exc.start].count(b"\n") + 1
         msg = "cluster file is not UTF-8 text; save it as UTF-8"
         return _broken(fallback_name, rel, ws.rel(folder), top, [_err(msg, top.at_line(line))])
-    ws.remember(rel, text)
     doc, findings = load_yaml(text, rel)
+    ws.remember(rel, text, secrets=doc.secrets if doc is not None else ())
     if doc is None:
         return _broken(fallback_name, rel, ws.rel(folder), top, findings)
     if not isinstance(doc.data, dict):
@@ -88,9 +95,11 @@ def build_cluster(
 
     findings += validate(doc)
     name = doc.data.get("name") if isinstance(doc.data.get("name"), str) else fallback_name
-    if findings:
+    if any(f.level is Level.ERROR for f in findings):
         return _broken(name, rel, ws.rel(folder), top, findings)
-    return _Builder(ws, cluster_file, rel, doc, dict(preference_keys or {})).build()
+    builder = _Builder(ws, cluster_file, rel, doc, dict(preference_keys or {}))
+    builder.findings.extend(findings)  # warnings: YAML 1.1 numbers
+    return builder.build()
 
 
 def _broken(name: str, rel: str, folder: str, top: Location, findings: list[Finding]) -> Cluster:
@@ -137,7 +146,14 @@ class _Builder:
         duration = None
         if "cleanup" in data and "expected_duration" in data["cleanup"]:
             duration = parse_duration(data["cleanup"]["expected_duration"])
-        cluster_errors = any(f.rule == INVALID for f in self.findings)
+            if duration is not None and duration > MAX_DURATION:
+                msg = (
+                    f"cleanup.expected_duration is longer than {MAX_DURATION.days} days, "
+                    "the longest clean-up run olclint judges"
+                )
+                self.findings.append(_err(msg, self.key("cleanup", "expected_duration")))
+                duration = None
+        cluster_errors = any(f.rule == INVALID and f.level is Level.ERROR for f in self.findings)
         locations = {k: self.key(k) for k in data}
         diags = tuple(f if f.cluster else f.with_context(cluster=name) for f in self.findings)
         return Cluster(

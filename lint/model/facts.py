@@ -116,6 +116,7 @@ class DatabaseFacts:
     schema: str
     accounts: tuple = ()  # the accounts of the collected grants, in file order
     grants_collected: bool = False
+    grants_read: bool = False  # the collected grants file could be read (not too large...)
     login_users: frozenset[str] = frozenset()  # every user a Connect server logs in as
     running: object | None = None  # the running server (server.json), when collected
 
@@ -263,6 +264,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
             schema=db.schema,
             accounts=tuple(db.grants.accounts) if db.grants is not None else (),
             grants_collected=db.grants is not None,
+            grants_read=db.grants is not None and db.grants.read,
             login_users=frozenset(users | {db.user}),
             running=db.running,
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from olclint.core.findings import Finding, Level, diag
 from olclint.core.ids import INVALID_CLUSTER_FILE as INVALID
+from olclint.core.secrets import is_secret_name, redact_text
 from olclint.readers.yamlpos import YamlDoc
 
 _TYPE_WORDS = {
@@ -156,6 +157,10 @@ def _explain(error: Any, doc: YamlDoc) -> list[Finding]:
             msg = f"{where}: {_show(leaf.instance)} is not a valid {leaf.validator_value}"
         else:
             msg = f"{where}: {leaf.message}"
+        if any(isinstance(p, str) and is_secret_name(p) for p in path):
+            # a value under a password-like key is never quoted, in any spelling
+            msg = f"{where}: the value is not valid here (not shown: a secret)"
+        msg, subject = redact_text(msg), redact_text(subject)
         findings.append(diag(INVALID, Level.ERROR, msg, loc, subject=subject))
     return findings
 

@@ -9,6 +9,7 @@ nearest `cluster.yaml` above it inside the root.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,33 @@ class Discovery:
 
 
 def _walk(folder: Path) -> list[Path]:
+    """Every cluster file below `folder`, in sorted top-down order. A loop over a stack,
+    not recursion: a folder nested thousands deep is walked, not a RecursionError; a
+    folder that cannot be listed (or whose path is too long) is skipped, as os.walk does.
+    Symbolic links to folders are not followed."""
     found: list[Path] = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        if CLUSTER_FILE in files:
-            found.append(Path(current) / CLUSTER_FILE)
+    stack = [os.fspath(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                items = list(entries)
+        except (OSError, ValueError):
+            continue
+        subdirs = []
+        for entry in items:
+            try:
+                if entry.name == CLUSTER_FILE and not entry.is_dir():
+                    found.append(Path(current) / CLUSTER_FILE)
+                elif (
+                    entry.is_dir(follow_symlinks=False)
+                    and entry.name not in SKIP_DIRS
+                    and not entry.name.startswith(".")
+                ):
+                    subdirs.append(entry.path)
+            except OSError:
+                continue
+        stack.extend(sorted(subdirs, reverse=True))  # popped in sorted order
     return found
 
 
@@ -36,7 +59,7 @@ def _owner(path: Path, root: Path) -> Path | None:
     root = Path(os.path.realpath(root))
     while True:
         candidate = folder / CLUSTER_FILE
-        if candidate.is_file():
+        if is_regular_file(candidate):
             return candidate
         real = Path(os.path.realpath(folder))
         if real == root or folder.parent == folder or root not in real.parents:
@@ -44,15 +67,33 @@ def _owner(path: Path, root: Path) -> Path | None:
         folder = folder.parent
 
 
+def is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):  # EACCES, ENAMETOOLONG, a NUL: not a usable file
+        return False
+
+
+def _mode(path: Path) -> int | str:
+    """The file's mode, or why it cannot be examined."""
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file or folder"
+    except (OSError, ValueError) as exc:
+        return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
 def discover(paths: list[str], root: Path) -> Discovery:
     clusters: list[Path] = []
     errors: list[str] = []
     for text in paths:
         path = Path(text)
-        if not path.exists():
-            errors.append(f"{text}: no such file or folder")
+        mode = _mode(path)
+        if isinstance(mode, str):
+            errors.append(f"{text}: {mode}")
             continue
-        if path.is_dir():
+        if stat.S_ISDIR(mode):
             found = _walk(path)
             if not found:
                 errors.append(f"{text}: no {CLUSTER_FILE} in this folder or below")

@@ -31,12 +31,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from olclint.core.findings import Finding, Level, Location, Related, diag
 from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
+from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, redact_text
 
 if TYPE_CHECKING:
@@ -155,6 +156,8 @@ class Grants:
     accounts: tuple[Account, ...]  # final state, in order of creation
     statements: tuple[Statement, ...]  # the statements read (unreadable ones are left out)
     diagnostics: tuple[Finding, ...]
+    read: bool = True  # False: the file could not be read (too large, denied, not a file)
+    secrets: tuple[tuple[int, int], ...] = ()  # spans of secret literals in the text read
 
     def find(self, user: str, host: str) -> Account | None:
         """The account `user`@`host` (host compared without case), or None."""
@@ -963,6 +966,7 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
         problems.extend(_undecodable(bad_offsets, toks, pos, rel))
     state = _State()
     statements: list[Statement] = []
+    dropped = 0
     for chunk in _split_statements(toks):
         first, last = chunk[0], chunk[-1]
         end_line, end_column = pos.at(last.end)
@@ -973,6 +977,9 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
         try:
             kind = _statement(chunk, state, where)
         except _Unreadable as exc:
+            if len(problems) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
+                dropped += 1
+                continue
             message, subject = exc.message, _subject(statement_text)
             clause = _SECRET_CLAUSE.search(text, first.start, last.end)
             if clause is not None:
@@ -1005,7 +1012,10 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
         statements.append(Statement(kind, where, statement_text))
     accounts = tuple(acc.freeze() for acc in state.accounts.values())
     problems.sort(key=lambda f: f.sort_key())
-    return Grants(rel, accounts, tuple(statements), tuple(problems))
+    if dropped:
+        problems.append(too_many(INPUT_VALUE, rel, dropped))
+    secrets = tuple((t.start, t.end) for t in toks if t.secret)
+    return Grants(rel, accounts, tuple(statements), tuple(problems), secrets=secrets)
 
 
 def _undecodable(
@@ -1057,12 +1067,12 @@ def read_grants(ws: Workspace, path: Path, where: Location | None = None) -> Gra
     rel = ws.rel(path)
     data, problems = ws.read_bytes(path, where, "grants file")
     if data is None:
-        return Grants(rel, (), (), tuple(problems))
+        return Grants(rel, (), (), tuple(problems), read=False)
     text, bad, utf16_failed = decode_grants(data)
-    ws.remember(rel, text)
     parsed = parse_grants_text(text, rel, bad)
+    ws.remember(rel, text, secrets=parsed.secrets)
     extra = list(problems)
     if utf16_failed:
         msg = "the file starts with a UTF-16 byte order mark but is not valid UTF-16"
         extra.append(diag(INPUT_VALUE, Level.ERROR, msg, Location(rel, 1, 1)))
-    return Grants(rel, parsed.accounts, parsed.statements, tuple(extra) + parsed.diagnostics)
+    return replace(parsed, diagnostics=tuple(extra) + parsed.diagnostics)

@@ -50,6 +50,7 @@ from olclint.core.ids import INCLUDE_NOT_FOLLOWED as NOT_FOLLOWED
 from olclint.core.ids import MISSING_INPUT_FILE
 from olclint.core.ids import OPTION_FILE_ERROR as ERROR
 from olclint.core.ids import OPTION_FILE_LINE_IGNORED as IGNORED
+from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 from olclint.readers.winpath import windows_name_problem
 from olclint.readers.workspace import Workspace, is_absolute_ref
@@ -57,6 +58,7 @@ from olclint.readers.workspace import Workspace, is_absolute_ref
 MAX_INCLUDE_DEPTH = 10  # max_recursion_level in my_default.c
 LINE_CHUNK = 4094  # fgets(buff, sizeof(buff) - 1) with buff[4096]: 4094 bytes per read
 MAX_FILE_READS = 4096  # our own bound on the work an include loop can cause
+MAX_READ_BYTES = 64 * 1024 * 1024  # ... and on the bytes all reads of one tree add up to
 
 _SPACE = frozenset(b"\t\n\x0b\x0c\r \xa0")
 _ESCAPES = {
@@ -267,19 +269,30 @@ class _Reader:
     files: list[str] = field(default_factory=list)
     diagnostics: list[Finding] = field(default_factory=list)
     reads: int = 0
+    bytes_read: int = 0
     modes: dict = field(default_factory=dict)
     _mute: int = 0
     _seen: set = field(default_factory=set)
     _cache: dict = field(default_factory=dict)
     _loops: set = field(default_factory=set)
+    _columns: tuple | None = None  # (line, byte offset, columns before it): see _column
+    _counts: dict = field(default_factory=dict)  # (rule, path) -> findings reported
+    _over_bytes: bool = False  # MAX_READ_BYTES was hit
 
     # -- findings
 
     def report(self, rule: str, level: Level, message: str, loc: Location, subject: str) -> None:
+        if self._mute:
+            return
+        count = self._counts.get((rule, loc.path), 0)
+        if count >= MAX_FINDINGS_PER_FILE:  # counted, not kept: see result()
+            self._counts[(rule, loc.path)] = count + 1
+            return
         # messages quote file text (paths, names): `!include x.cnf # password=y` must not leak
         message, subject = redact_text(message), redact_text(subject)
         key = (rule, loc, message)
-        if not self._mute and key not in self._seen:
+        if key not in self._seen:
+            self._counts[(rule, loc.path)] = count + 1
             self._seen.add(key)
             self.diagnostics.append(diag(rule, level, message, loc, subject=subject))
 
@@ -294,6 +307,7 @@ class _Reader:
     def read(self, f: _File, level: int, stack: tuple[str, ...]) -> bool:
         """Read one file; False when the server's reader fails on it (return -1)."""
         self.reads += 1
+        self.bytes_read += len(f.data)
         if f.rel not in self.files:
             self.files.append(f.rel)
             if self.ws is not None:
@@ -353,9 +367,30 @@ class _Reader:
     def _loc(
         self, f: _File, number: int, physical: bytes, begin: int, end: int | None = None
     ) -> Location:
-        column = len(decode(physical[:begin], f.codec)) + 1
-        end_column = None if end is None else len(decode(physical[:end], f.codec)) + 1
+        column = self._column(f, physical, begin)
+        end_column = None if end is None else self._column(f, physical, end)
         return Location(f.rel, number, column, None if end is None else number, end_column)
+
+    def _column(self, f: _File, physical: bytes, offset: int) -> int:
+        """The 1-based column of byte `offset`. On a long line (cut in chunks) the column
+        is counted on from the last one asked for, so a line of megabytes costs linear
+        time, not the square of its length."""
+        if len(physical) <= LINE_CHUNK:
+            return len(decode(physical[:offset], f.codec)) + 1
+        cached = self._columns
+        if cached is None or cached[0] is not physical or cached[1] > offset:
+            cached = (physical, 0, 0)
+        _, done, count = cached
+        # step back to a character start, so a chunk edge never splits a UTF-8 sequence
+        stop = offset
+        if f.codec == "utf-8":
+            while stop > done and physical[stop - 1] & 0xC0 == 0x80:
+                stop -= 1
+            if stop > done and physical[stop - 1] >= 0xC0:
+                stop -= 1
+        count += len(decode(physical[done:stop], f.codec))
+        self._columns = (physical, stop, count)
+        return count + len(decode(physical[stop:offset], f.codec)) + 1
 
     def _line(
         self,
@@ -669,16 +704,32 @@ class _Reader:
             if data is None:
                 return
             self._cache[real] = data
+        if self.bytes_read + len(data) > MAX_READ_BYTES:
+            if self._over_bytes:
+                return  # said once, at the first include not followed
+            self._over_bytes = True
+            self.error(
+                f"includes add up to more than {MAX_READ_BYTES} bytes read (one file "
+                "included many times?); the rest was not followed",
+                at,
+                f"{f.rel}:include-bytes",
+            )
+            return
         child = _File(rel, data, codec_of(data), path.parent, real)
         self.read(child, level + 1, (*stack, real))  # an error there skips only that file
 
     def result(self, path: str, fatal: bool) -> OptionFile:
+        over = [
+            too_many(rule, file, count - MAX_FINDINGS_PER_FILE)
+            for (rule, file), count in sorted(self._counts.items())
+            if count > MAX_FINDINGS_PER_FILE
+        ]
         return OptionFile(
             path=path,
             options=tuple(self.options),
             groups=tuple(self.groups),
             files=tuple(self.files),
-            diagnostics=tuple(self.diagnostics),
+            diagnostics=(*self.diagnostics, *over),
             fatal=fatal,
             modes=tuple(self.modes.items()),
         )

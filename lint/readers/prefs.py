@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
+from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class PrefsFile:
     path: str
     properties: tuple[Property, ...]
     diagnostics: tuple[Finding, ...]
+    secrets: tuple[tuple[int, int], ...] = ()  # spans of secret values in the text read
 
     def get(self, key: str) -> Property | None:
         """The last entry with this key (the one Java keeps), or None."""
@@ -206,6 +208,8 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
     pos = _Positions(text)
     props: list[Property] = []
     problems: list[Finding] = []
+    secrets: list[tuple[int, int]] = []
+    dropped = 0
     for start, chars, offsets in _logical_lines(text):
         end = offsets[-1] + 1 if offsets else start
         key_len, value_start = _split_entry(chars)
@@ -217,6 +221,9 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
         if bad_key is not None or bad_value is not None:
             index = bad_key if bad_key is not None else value_start + (bad_value or 0)
             bad_line, bad_column = pos.at(offsets[index])
+            if len(problems) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
+                dropped += 1
+                continue
             where = "key" if bad_key is not None else f"value of '{key}'"
             msg = (
                 f"malformed \\uXXXX escape in the {where}: it needs four hex digits; "
@@ -242,13 +249,36 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
         else:
             v_line, v_column = pos.at(end)
             value_location = Location(rel, v_line, v_column, v_line, v_column)
-        secret = is_secret_name(key)
+        secret = is_secret_name(key)  # the key as Java reads it: escapes decoded
         if secret:
             value = REDACTED
+            if value_start < len(chars):  # the value as written, continuation lines too
+                secrets.append((offsets[value_start], end))
         elif looks_like_url(value):
             value = redact_text(value)
+            span = _url_password(chars, value_start)
+            if span is not None:
+                secrets.append((offsets[span[0]], offsets[span[1] - 1] + 1))
         props.append(Property(key, value, location, value_location, secret, not raw_value))
-    return PrefsFile(rel, tuple(props), tuple(problems))
+    if dropped:
+        problems.append(too_many(INPUT_VALUE, rel, dropped))
+    return PrefsFile(rel, tuple(props), tuple(problems), secrets=tuple(secrets))
+
+
+def _url_password(chars: list[str], value_start: int) -> tuple[int, int] | None:
+    """The indexes in `chars` of the password of a URL value `...//user:password@host`:
+    what follows the first `:` of the user info, which runs to the last `@` before the
+    query, as the JDBC URL parser reads it (so a password may hold `/`, `@` or spaces)."""
+    raw = "".join(chars[value_start:])
+    slash = raw.find("//")
+    if slash < 0:
+        return None
+    query = raw.find("?", slash)
+    at = raw.rfind("@", slash, query if query >= 0 else len(raw))
+    colon = raw.find(":", slash + 2, at) if at >= 0 else -1
+    if colon < 0 or at <= colon + 1:
+        return None
+    return value_start + colon + 1, value_start + at
 
 
 def read_prefs(ws: Workspace, path: Path, where: Location | None = None) -> PrefsFile:
@@ -258,8 +288,8 @@ def read_prefs(ws: Workspace, path: Path, where: Location | None = None) -> Pref
     if data is None:
         return PrefsFile(rel, (), tuple(problems))
     text = data.decode("latin-1")
-    ws.remember(rel, text)
     parsed = parse_prefs_text(text, rel)
+    ws.remember(rel, text, secrets=parsed.secrets)
     problem = _encoding_problem(data)
     if problem is not None:
         msg = f"'{rel}' {problem}; save it as ISO-8859-1 or ASCII"

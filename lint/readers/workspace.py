@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import MISSING_INPUT_FILE as MISSING
-from olclint.core.secrets import redact_line, redact_text
+from olclint.core.secrets import REDACTED, redact_line, redact_text
+from olclint.core.text import printable
 from olclint.readers.winpath import windows_name_problem
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -56,6 +59,51 @@ def find_root(start: Path) -> Path:
     return start if start.is_dir() else start.parent
 
 
+def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with each span replaced by REDACTED; the line breaks inside a span are kept,
+    so every later line keeps its number."""
+    out: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if end <= start:
+            continue
+        hidden = text[start:end]
+        breaks = "".join(m[0] for m in _LINE_BREAK.finditer(hidden))
+        out += [text[at:start], REDACTED, breaks]
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+class ReadRefused(Exception):
+    """A file of the run's own (configuration, baseline) refused: one line, exit 2."""
+
+
+def read_confined(root: Path, path: Path, what: str, max_bytes: int) -> bytes:
+    """The bytes of a file the run itself needs (the configuration, a baseline), under the
+    same rules as inputs: inside the root after symbolic links, a regular file, at most
+    `max_bytes`. Raises `ReadRefused` with a one-line message naming `what` and `path`."""
+    data, problem = Workspace(root, max_file_bytes=max_bytes)._read(path)
+    if data is None:
+        if problem is not None and problem.startswith("cannot be read: No such file"):
+            problem = "no such file"
+        raise ReadRefused(f"{what} {path}: {problem}" if what else f"{path}: {problem}")
+    return data
+
+
 def is_absolute_ref(ref: str) -> bool:
     """Absolute in either world: `/etc/x`, `C:/x`, `C:\\x`, `\\\\server\\share`, and `\\x`
     (rooted on the current drive)."""
@@ -77,7 +125,11 @@ class Workspace:
         self.root = Path(os.path.realpath(self.root))
 
     def rel(self, path: Path) -> str:
-        """`path` relative to the root, POSIX style (absolute when outside it)."""
+        """`path` relative to the root, POSIX style (absolute when outside it); a name that
+        is not UTF-8 shows U+FFFD where its bad bytes are (`printable`)."""
+        return printable(self._rel(path))
+
+    def _rel(self, path: Path) -> str:
         absolute = Path(os.path.abspath(path))
         try:
             return absolute.relative_to(self.root).as_posix()
@@ -113,13 +165,19 @@ class Workspace:
         if not self.inside(path):
             msg = f"{what} '{ref}' leaves the repository root; it was not opened"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
-        if not path.exists():
-            msg = f"{what} '{ref}' does not exist"
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError) as exc:  # ENOENT, EACCES, ENAMETOOLONG, ELOOP, a NUL
+            if isinstance(exc, FileNotFoundError | NotADirectoryError):
+                msg = f"{what} '{ref}' does not exist"
+            else:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                msg = f"{what} '{ref}' cannot be examined: {reason}"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
-        if kind == "file" and not path.is_file():
+        if kind == "file" and not stat.S_ISREG(mode):
             msg = f"{what} '{ref}' is not a file"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
-        if kind == "dir" and not path.is_dir():
+        if kind == "dir" and not stat.S_ISDIR(mode):
             msg = f"{what} '{ref}' is not a folder"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
         return path, []
@@ -127,35 +185,61 @@ class Workspace:
     def read_bytes(
         self, path: Path, where: Location | None, what: str
     ) -> tuple[bytes | None, list[Finding]]:
-        """The bytes of a file already resolved inside the root, within the size limit."""
+        """The bytes of a file already resolved inside the root, within the size limit.
+
+        A path out of the root, a file that is not regular (a FIFO would block forever, a
+        device never ends), a file over the limit or one that cannot be read is an OLC002
+        finding at `where`, decided before the file is opened."""
         rel = self.rel(path)
-        if not self.inside(path):
-            msg = f"{what} '{rel}' leaves the repository root; it was not opened"
-            return None, [diag(MISSING, Level.ERROR, msg, where, subject=rel)]
-        try:
-            size = path.stat().st_size
-            if size > self.max_file_bytes:
-                msg = (
-                    f"{what} '{rel}' is {size} bytes, over the limit of "
-                    f"{self.max_file_bytes} bytes; it was not read"
-                )
-                return None, [diag(MISSING, Level.ERROR, msg, where or Location(rel), subject=rel)]
-            with open(path, "rb") as handle:
-                data = handle.read(self.max_file_bytes + 1)
-        except OSError as exc:
-            msg = f"{what} '{rel}' cannot be read: {exc.strerror or exc}"
-            return None, [diag(MISSING, Level.ERROR, msg, where or Location(rel), subject=rel)]
-        if len(data) > self.max_file_bytes:
-            msg = f"{what} '{rel}' grew over the limit of {self.max_file_bytes} bytes while read"
+        data, problem = self._read(path)
+        if problem is not None:
+            msg = f"{what} '{rel}' {problem}"
             return None, [diag(MISSING, Level.ERROR, msg, where or Location(rel), subject=rel)]
         return data, []
 
-    def remember(self, rel: str, text: str, *, lf_only: bool = False) -> None:
+    def _read(self, path: Path) -> tuple[bytes | None, str | None]:
+        """The bytes, or None and why not (a phrase that follows the file's name)."""
+        if not self.inside(path):
+            return None, "leaves the repository root; it was not opened"
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                return None, f"is not a regular file ({_kind(st.st_mode)}); it was not opened"
+            if st.st_size > self.max_file_bytes:
+                return None, (
+                    f"is {st.st_size} bytes, over the limit of {self.max_file_bytes} bytes; "
+                    "it was not read"
+                )
+            # O_NONBLOCK: a file swapped for a FIFO after the stat does not block the open
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return None, "is not a regular file; it was not read"
+                data = handle.read(self.max_file_bytes + 1)
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            return None, f"cannot be read: {reason}"
+        if len(data) > self.max_file_bytes:
+            return None, f"grew over the limit of {self.max_file_bytes} bytes while read"
+        return data, None
+
+    def remember(
+        self,
+        rel: str,
+        text: str,
+        *,
+        lf_only: bool = False,
+        secrets: Iterable[tuple[int, int]] = (),
+    ) -> None:
         """Keep the (redacted) lines of a file that was read, for snippets.
 
         Lines end at LF, CRLF or CR, as the YAML, .prefs and grants readers count them;
-        `lf_only` for option files, whose reader ends a line at LF only.
+        `lf_only` for option files, whose reader ends a line at LF only. `secrets` are the
+        spans (`text[start:end]`) that the file's parser understood as secret values: they
+        are hidden whatever their spelling (escapes, continuation lines, doubled quotes,
+        comments inside a statement); the patterns of `olclint.core.secrets` run after.
         """
+        text = mask_spans(text, secrets)
         text = redact_text(text)
         if lf_only:
             lines = [line.removesuffix("\r") for line in text.split("\n")]

@@ -8,6 +8,7 @@ expansion and nesting are bounded (an alias bomb is a finding, not an exhausted 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import INVALID_CLUSTER_FILE as INVALID
+from olclint.core.secrets import is_secret_name
 
 MAX_NODES = 100_000
 MAX_DEPTH = 64
@@ -27,6 +29,7 @@ class YamlDoc:
     data: Any
     values: dict[Path_, Location] = field(default_factory=dict)  # path -> value position
     keys: dict[Path_, Location] = field(default_factory=dict)  # path -> key position
+    secrets: list[tuple[int, int]] = field(default_factory=list)  # spans of secret values
 
     def where(self, path: Path_) -> Location:
         """The key's position when the path ends at a mapping key, else the value's."""
@@ -134,7 +137,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
             data = _convert(loader, node, (), rel, doc, findings, budget, 0)
         except _TooBig as exc:
             return None, [diag(INVALID, Level.ERROR, str(exc), _loc(rel, node.start_mark))]
-        return YamlDoc(data, doc.values, doc.keys), findings
+        return YamlDoc(data, doc.values, doc.keys, doc.secrets), findings
     finally:
         loader.dispose()
 
@@ -149,6 +152,33 @@ def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
     if isinstance(value, float) and value != value:  # NaN
         return node.value
     return value
+
+
+# plain scalars that YAML 1.1 reads as numbers other than they look: 03306 (octal), 55:06
+# (base 60), 0b11 (binary), 1_000 (underscores)
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+_BINARY = re.compile(r"[-+]?0b[01_]+")
+
+
+def _yaml11_number(node: yaml.ScalarNode, value: Any) -> str | None:
+    """A warning for a YAML 1.1 number that is not what it looks like, with its value."""
+    if node.style or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    text = node.value
+    if _OCTAL.fullmatch(text) and text.strip("+-") != "0":
+        kind = "an octal number"
+    elif _SEXAGESIMAL.fullmatch(text):
+        kind = "a base-60 number"
+    elif _BINARY.fullmatch(text):
+        kind = "a binary number"
+    elif "_" in text:
+        kind = "a number with its underscores dropped"
+    else:
+        return None
+    return (
+        f"'{text}' is read by YAML 1.1 as {kind}: {value}; write {value} if that is what is meant"
+    )
 
 
 def _convert(
@@ -170,7 +200,15 @@ def _convert(
         raise _TooBig(f"cluster file nests deeper than {MAX_DEPTH} levels; refused")
     doc.values.setdefault(path, _loc(rel, node.start_mark, node.end_mark))
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(loader, node)
+        if any(isinstance(p, str) and is_secret_name(p) for p in path):
+            doc.secrets.append((node.start_mark.index, node.end_mark.index))
+        value = _scalar(loader, node)
+        surprise = _yaml11_number(node, value)
+        if surprise:
+            where = _loc(rel, node.start_mark, node.end_mark)
+            subject = ".".join(map(str, path))
+            findings.append(diag(INVALID, Level.WARNING, surprise, where, subject=subject))
+        return value
     if isinstance(node, yaml.SequenceNode):
         return [
             _convert(loader, item, (*path, i), rel, doc, findings, budget, depth + 1)
