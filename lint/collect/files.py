@@ -1,4 +1,4 @@
-"""Writing collected files: atomic (temp file + rename), confined to the repository root.
+"""Writing collected files: through the one writer (atomic), confined to the repository root.
 
 Every file `olclint collect` and `olclint init` write goes through `write_file`, so a
 second collection of an unchanged server leaves every file (bytes and modification time)
@@ -8,7 +8,6 @@ as it was, and git shows real drift only.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -26,23 +25,21 @@ def confined(root: Path, path: Path) -> Path:
 
 
 def write_file(root: Path, path: Path, data: bytes) -> bool:
-    """Write `data` to `path` inside `root` atomically; False when it already held `data`."""
+    """Write `data` to `path` inside `root` through olclint's one writer (a temporary file
+    in the same folder, then a rename: `olclint.core.writer`); False when it already held
+    `data`. Unlike a report, a collected file may never be written outside the root."""
+    from olclint.core.writer import WriteError, Writer
+
     target = confined(root, path)
     try:
         if target.is_file() and target.read_bytes() == data:
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         confined(root, target.parent)  # a folder created through a symlink
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise CollectError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        Writer(root).write_bytes(target, data)
+    except WriteError as exc:
+        raise CollectError(str(exc)) from exc
     return True
