@@ -369,7 +369,9 @@ class _Builder:
             external_address=external_address,
             external_hostname=(external or {}).get("hostname"),
             option_file=self._option_file(raw, path, server_node),
-            grants=self._grants(raw, path, server_node),
+            grants=self._grants(
+                raw, path, server_node, engine, version_tuple(raw.get("server_version"))
+            ),
         )
 
     def _option_file(self, raw: dict[str, Any], path: tuple, node: str | None) -> Any:
@@ -386,7 +388,14 @@ class _Builder:
         self._add(result.diagnostics, node)
         return result
 
-    def _grants(self, raw: dict[str, Any], path: tuple, node: str | None) -> Any:
+    def _grants(
+        self,
+        raw: dict[str, Any],
+        path: tuple,
+        node: str | None,
+        engine: str | None = None,
+        version: tuple[int, ...] | None = None,
+    ) -> Any:
         from olclint.readers.grants import read_grants
 
         if "grants" not in raw:
@@ -396,7 +405,7 @@ class _Builder:
         self._add(problems, node)
         if found is None:
             return None
-        result = read_grants(self.ws, found, where)
+        result = read_grants(self.ws, found, where, engine, version)
         self._add(result.diagnostics, node)
         return result
 
