@@ -50,6 +50,7 @@ from collections.abc import Iterator
 from olclint.core.findings import Finding, Level, Related
 from olclint.domain.accounts import Client, account_name, nearest_account, pick_account
 from olclint.domain.mysql import connection_target, database_options, short
+from olclint.domain.privileges import login_access
 
 ID = "OLC110"
 NAME = "GrantNotCovering"
@@ -90,15 +91,20 @@ def check(cluster, graph) -> Iterator[Finding]:
                 subject=f"{user}:no-account",
             )
             continue
-        granted = account.has_all_on(db.schema)
-        if granted is not None:
+        access = login_access(db, user, client)
+        if access.covering is not None:
             continue
         hidden = [
             Related(a.location, f"{account_name(a)} would cover it but is not used")
             for a in pick.matching[1:]
             if a.has_all_on(db.schema) is not None
         ]
-        if account.anonymous and user != "":
+        if access.refused is not None:
+            cause = (
+                f"the login is refused: {access.refused} "
+                f"({account_name(account)}, {short(account.location)})"
+            )
+        elif account.anonymous and user != "":
             cause = (
                 f"the anonymous account {account_name(account)} ({short(account.location)}) "
                 "is more specific and wins; it lacks ALL PRIVILEGES on "

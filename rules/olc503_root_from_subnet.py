@@ -53,7 +53,7 @@ from collections.abc import Iterator
 from olclint.core.findings import Finding, Level, Related
 from olclint.domain.accounts import account_name, cidr_of, is_ip_pattern, netmask_of
 from olclint.domain.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
-from olclint.readers.grants import ALL
+from olclint.domain.privileges import grant_is_all
 
 ID = "OLC503"
 NAME = "RootFromSubnet"
@@ -104,7 +104,9 @@ def check(cluster, graph) -> Iterator[Finding]:
     for account in db.grants.accounts:
         if account.user != "root":
             continue
-        granted = next((g for g in account.grants if ALL in g.privileges), None)
+        granted = next(
+            (g for g in account.grants if grant_is_all(g, db.engine, db.server_version)), None
+        )
         if granted is None:
             continue
         opening = _opening(account.host, db.engine, db.server_version)
