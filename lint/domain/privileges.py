@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from olclint.domain.accounts import Client, _magic, host_matches, pick_account
@@ -253,10 +254,18 @@ def schema_access(
     used += _schema_grants(
         grants.accounts, account.user, client, schema, engine, version, ignore_case
     )
-    for role in active_roles(account, grants):
-        used += _global_grants(role)
-        used += _schema_grants(
-            (*grants.accounts, role), role.user, None, schema, engine, version, ignore_case
+    chain = active_roles(account, grants)
+    if chain:
+        # the active role holds what its granted roles hold (the server propagates their
+        # privileges into its own rows); its schema rows come first, and only without one
+        # an anonymous row for host `%` applies (observed)
+        merged = SimpleNamespace(
+            user=chain[0].user, host="", grants=tuple(g for r in chain for g in r.grants)
+        )
+        used += _global_grants(merged)
+        own = _schema_grants((merged,), merged.user, None, schema, engine, version, ignore_case)
+        used += own or _schema_grants(
+            grants.accounts, "", None, schema, engine, version, ignore_case
         )
     privileges = expand(
         (p for g in used for p in g.privileges if p != GRANT_OPTION), engine, version
