@@ -1075,11 +1075,13 @@ _BORDER = re.compile(rf"^[ \t]*\+[-+]*\+[ \t]*{_EOL}", re.M)
 _TABLE_ROW = re.compile(rf"^([ \t]*)\|([^\r\n]*)\|([ \t]*){_EOL}", re.M)
 # column headers of SHOW GRANTS ("Grants for u@h") and SHOW CREATE USER ("CREATE USER for
 # u@h"; FOR is reserved, so no statement starts so), alone on a line (batch and table
-# output) or before ": " (\G output); \G row separators; row counts
+# output) or before ": " (\G output); \G row separators; row counts; prompts
 _CLIENT_NOISE = re.compile(
     r"^[ \t]*(?:(?:Grants|CREATE USER) for [^\r\n]*?(?::(?=[ \t])|" + _EOL + r")"
     rf"|\*+ \d+\. row \*+[ \t]*{_EOL}"
-    rf"|\d+ rows? in set[^\r\n]*{_EOL}|Empty set[^\r\n]*{_EOL})",
+    rf"|\d+ rows? in set[^\r\n]*{_EOL}|Empty set[^\r\n]*{_EOL}"
+    # the console's prompts and the command typed after them (a copied console session)
+    r"|(?:mysql|MariaDB \[[^\]\r\n]*\])> [^\r\n]*|[ \t]+-> [^\r\n]*)",
     re.M | re.I,
 )
 
