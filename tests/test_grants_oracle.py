@@ -32,7 +32,7 @@ import pytest
 
 from olclint.domain.accounts import Client
 from olclint.domain.privileges import MARIADB_DATABASE_PRIVILEGES, schema_access
-from olclint.readers.grants import decode_grants, parse_grants_text
+from olclint.readers.grants import decode_grants, parse_grants_text, versioned_comment_runs
 from tests.live_mariadb import SCHEMA, Server, as_collected, live_server
 
 VERSION = (10, 11)
@@ -214,3 +214,24 @@ def test_schema_access_matches_live_server_lower_case_table_names(
     checked, mismatches = _differential(mariadb_lctn1, 1, 20261202)
     assert checked == SETS_PER_SERVER * len(LOGINS) * 2
     assert mismatches == [], mismatches[:3]
+
+
+@pytest.mark.oracle
+def test_versioned_comments_match_live_server(mariadb: Server) -> None:
+    """`/*!N ... */` and `/*M!N ... */` run exactly when olclint says they do."""
+    with mariadb.admin.cursor() as cur:
+        cur.execute("SELECT VERSION()")
+        version = tuple(int(p) for p in cur.fetchone()[0].split("-")[0].split("."))
+        number = version[0] * 10000 + version[1] * 100 + version[2]
+        cases = [
+            (form, n)
+            for form in ("!", "M!")
+            for n in (None, 40101, 50699, 50700, 80001, 99999, 100000, number, number + 1)
+        ]
+        ours, theirs = [], []
+        for form, n in cases:
+            cur.execute(f"SELECT 1 /*{form}{'' if n is None else n} +1 */")
+            theirs.append(cur.fetchone()[0] == 2)
+            ours.append(versioned_comment_runs(form == "M!", n, "mariadb", version))
+    assert len(cases) == 18
+    assert ours == theirs
