@@ -9,8 +9,12 @@ sees (the server's `address`; 127.0.0.1 for the database host connecting to
 matches, most specific host first, a named user before the anonymous one, first match
 wins and there is no fall-through. Host patterns follow the engine: `ip/netmask`; CIDR
 `/n` only on MySQL 8.0.23+; `%`, `_`; host names only without `skip-name-resolve`. Then
-it checks that the account holds ALL PRIVILEGES on `schema`.* or `*.*` after every GRANT
-and REVOKE of the grants file.
+it checks that the login holds ALL PRIVILEGES on `schema`.* after every GRANT and REVOKE
+of the grants file, as the server computes them: the global privileges of that account,
+the first `mysql.db` row of the same user (or of the anonymous user) whose host matches
+the server, and the account's default role; a list of every privilege of the level (as
+MySQL 8.0's `SHOW GRANTS` prints `ALL ON *.*`) is ALL. A locked account, or one that
+requires TLS on a database without TLS, refuses the login.
 
 ## Why it matters
 
