@@ -4,8 +4,10 @@
 
 Warns for every non-empty value of a `.prefs` key whose name marks a secret
 (`password`, `passwd`, `pwd`, `secret`, `token`, `credential`, `private key` in any case,
-such as `database.password`) in the preference files collected for a node. An empty
-value (`database.password=`) is not reported. olclint never reads or shows the value
+such as `database.password`) in the preference files collected for a node, and every URL
+value that holds a password (`jdbc:mysql://root:secret@host/db`,
+`jdbc:mariadb://host/db?password=secret`). An empty value (`database.password=`) is not
+reported. olclint never reads or shows the value
 itself: findings, snippets and every output format show `********`.
 
 ## Why it matters
@@ -62,12 +64,13 @@ def check(cluster, graph) -> Iterator[Finding]:
     for node in cluster.nodes:
         for prefs in node.prefs:
             for prop in prefs.properties:
-                if not prop.secret or _empty(prop):
+                if not (prop.secret and not _empty(prop)) and not prop.url_password:
                     continue
+                inside = " inside its URL" if prop.url_password else ""
                 yield Finding(
                     ID,
                     LEVEL,
-                    f"{node.name}: '{prop.key}' holds a password in plain text in "
+                    f"{node.name}: '{prop.key}' holds a password in plain text{inside} in "
                     f"{prefs.path}; everyone who can read the repository can read it",
                     prop.value_location,
                     node=node.name,

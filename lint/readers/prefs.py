@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from olclint.core.findings import Finding, Level, Location, diag
-from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.core.secrets import REDACTED, is_secret_name, redact_text, url_has_password
 
 if TYPE_CHECKING:
     from olclint.readers.workspace import Workspace
@@ -61,6 +61,7 @@ class Property:
     location: Location  # the key (first line of a continued entry)
     value_location: Location  # where the value starts; end_line/end_column when on one line
     secret: bool = False
+    url_password: bool = False  # a URL value that held a password (now REDACTED in it)
 
 
 @dataclass(frozen=True)
@@ -244,11 +245,13 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
             v_line, v_column = pos.at(end)
             value_location = Location(rel, v_line, v_column, v_line, v_column)
         secret = is_secret_name(key)
+        url_password = False
         if secret:
             value = REDACTED
         elif looks_like_url(value):
+            url_password = url_has_password(value)
             value = redact_text(value)
-        props.append(Property(key, value, location, value_location, secret))
+        props.append(Property(key, value, location, value_location, secret, url_password))
     return PrefsFile(rel, tuple(props), tuple(problems))
 
 
