@@ -384,7 +384,16 @@ class _Builder:
         self._add(problems, node)
         if found is None:
             return None
-        result = read_option_file(self.ws, found, where)
+        include_map = {}
+        for prefix, folder in (raw.get("include_map") or {}).items():
+            at = self.loc(*path, "include_map", prefix)
+            mapped, problems = self.ws.resolve(
+                self.folder, folder, at, "include_map folder", kind="dir"
+            )
+            self._add(problems, node)
+            if mapped is not None:
+                include_map[prefix] = mapped
+        result = read_option_file(self.ws, found, where, include_map=include_map)
         self._add(result.diagnostics, node)
         return result
 
