@@ -10,9 +10,13 @@ folder first on PATH, so the oracle tests that run them do not depend on activat
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
+
+from tests.live_mariadb import Server, live_server
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
@@ -21,3 +25,9 @@ if os.environ.get("CI"):
 _BIN = str(Path(sys.executable).parent)
 if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_BIN, os.environ.get("PATH", "")])
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> Iterator[Server]:
+    """The throwaway MariaDB of the live-server oracles (tests/live_mariadb.py)."""
+    yield from live_server()

@@ -25,6 +25,12 @@ from olclint.core.findings import Location
 from olclint.domain.accounts import Client, Pick, nearest_account, pick_account
 from olclint.domain.connect import Setting
 from olclint.domain.mysql import ServerOptions, Value
+from olclint.domain.privileges import (
+    AccessOptions,
+    SchemaAccess,
+    database_access_options,
+    schema_access,
+)
 from olclint.model.cluster import Cluster, IPAddress, Node
 from olclint.model.connections import (
     Target,
@@ -81,12 +87,18 @@ class Login:
     client: Client
     pick: Pick  # every matching row in the server's order, and the one it uses
     nearest: object | None  # no row matches: the closest account of that user, for a hint
-    all_on_schema: Location | None  # where the picked account gets ALL on the schema
+    all_on_schema: Location | None  # a grant giving the login ALL on the schema, else None
     schema: Fact[str] = Fact("")  # the schema it uses: its own store's, else cluster.yaml's
+    access: SchemaAccess | None = None  # what the server lets it do there, and why not
 
     @property
     def account(self):
         return self.pick.account
+
+    @property
+    def refused(self) -> str | None:
+        """Why the server refuses the login although an account matches, or None."""
+        return self.access.refused if self.access is not None else None
 
     def covering_alternatives(self, schema: str) -> tuple:
         """Rows that match this login after the picked one and would have covered it."""
@@ -134,6 +146,7 @@ class Secret:
     mode: int | None = None  # the collected POSIX mode of the file, when kept
     group: str = ""  # the option group, for option files
     name: str = ""  # the option name as written
+    in_url: bool = False  # the password is inside a URL value (`jdbc:...//u:pw@host`)
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,7 @@ def _login(
     target: Target,
     options: ServerOptions,
     user: tuple[Fact[str], bool],
+    access_options: AccessOptions,
 ) -> Login | None:
     db = cluster.database
     if db is None or db.grants is None or target.wrong_host or target.undecided is not None:
@@ -190,8 +204,17 @@ def _login(
     client = Client.of(target.source, node.hostname, options.name_resolve)
     pick = pick_account(accounts, fact.value, client, db.engine, db.server_version)
     nearest = None if pick.account else nearest_account(accounts, fact.value, target.source)
-    covered = pick.account.has_all_on(schema.value) if pick.account is not None else None
-    return Login(fact, own, client, pick, nearest, covered, schema)
+    access = schema_access(
+        db.grants,
+        fact.value,
+        client,
+        schema.value,
+        db.engine,
+        db.server_version,
+        lower_case_table_names=access_options.lower_case_table_names,
+        server_tls=access_options.tls,
+    )
+    return Login(fact, own, client, pick, nearest, access.covering, schema, access)
 
 
 def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
@@ -199,7 +222,7 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
     for node in cluster.nodes:
         for prefs in node.prefs:
             for prop in prefs.properties:
-                if prop.secret and not prop.empty:
+                if (prop.secret and not prop.empty) or prop.url_password:
                     found.append(
                         Secret(
                             node.name,
@@ -208,6 +231,7 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
                             prop.location,
                             prop.value_location,
                             "prefs",
+                            in_url=prop.url_password and not prop.secret,
                         )
                     )
     db = cluster.database
@@ -241,6 +265,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
     master = cluster.master
     master_zone = zone_of(master.timezone) if master is not None else None
     users: set[str] = set()
+    access_options = database_access_options(db) if db is not None else None
     for node in cluster.nodes:
         target = connection_target(cluster, node) if options is not None else None
         login = None
@@ -248,7 +273,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
             user = _login_user(cluster, node)
             users.add(user[0].value)
             if target is not None and options is not None:
-                login = _login(cluster, node, target, options, user)
+                login = _login(cluster, node, target, options, user, access_options)
         own = zone_of(node.timezone)
         zone = own or master_zone
         servers[node.name] = ServerFacts(
