@@ -35,6 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from olclint.core.values import FILE, Fact
+
 if TYPE_CHECKING:
     from olclint.core.findings import Location
     from olclint.readers.optionfile import Option, OptionFile
@@ -135,6 +137,13 @@ class Value:
     name: str
     value: object
     option: Option | None = None
+
+    @property
+    def fact(self) -> Fact:
+        """The value, the option line that set it (none for a default) and the origin."""
+        if self.option is None:
+            return Fact(self.value)
+        return Fact(self.value, self.option.location, FILE, self.option.value_location)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
 from olclint.core.findings import Location
+from olclint.core.values import CLUSTER_FILE, DEFAULT, FILE, Fact
 from olclint.domain.accounts import Client, Pick, nearest_account, pick_account
-from olclint.domain.connect import Setting
-from olclint.domain.mysql import ServerOptions, Value
+from olclint.domain.mysql import ServerOptions
 from olclint.domain.privileges import (
     AccessOptions,
     SchemaAccess,
@@ -39,44 +38,6 @@ from olclint.model.connections import (
     database_options,
 )
 
-T = TypeVar("T")
-
-FILE = "file"  # a collected file: .prefs, option file, grants
-CLUSTER_FILE = "cluster.yaml"
-DEFAULT = "default"
-
-
-@dataclass(frozen=True)
-class Fact(Generic[T]):
-    """A value with the place it is written (None for a default) and its origin."""
-
-    value: T
-    location: Location | None = None
-    origin: str = DEFAULT
-    value_location: Location | None = None  # the value itself, where it differs
-
-    @property
-    def given(self) -> bool:
-        return self.origin != DEFAULT
-
-    @property
-    def where(self) -> Location | None:
-        """The value's own place when known, else its line."""
-        return self.value_location or self.location
-
-
-def setting_fact(setting: Setting) -> Fact:
-    """A typed Connect setting as a fact (from a .prefs file or cluster.yaml)."""
-    origin = FILE if setting.source == "prefs" else CLUSTER_FILE
-    return Fact(setting.value, setting.location, origin, setting.value_location)
-
-
-def option_fact(value: Value) -> Fact:
-    """An effective server option as a fact (from the option file, or the default)."""
-    if value.option is None:
-        return Fact(value.value)
-    return Fact(value.value, value.option.location, FILE, value.option.value_location)
-
 
 @dataclass(frozen=True)
 class Login:
@@ -88,7 +49,7 @@ class Login:
     pick: Pick  # every matching row in the server's order, and the one it uses
     nearest: object | None  # no row matches: the closest account of that user, for a hint
     all_on_schema: Location | None  # a grant giving the login ALL on the schema, else None
-    schema: Fact[str] = Fact("")  # the schema it uses: its own store's, else cluster.yaml's
+    schema: Fact[str]  # the schema it uses: its own store's, else cluster.yaml's
     access: SchemaAccess | None = None  # what the server lets it do there, and why not
 
     @property
@@ -174,7 +135,7 @@ def _login_user(cluster: Cluster, node: Node) -> tuple[Fact[str], bool]:
     """The user a server logs in as, and whether the server sets it itself."""
     setting = node.setting("database.user")
     if setting is not None and setting.value:
-        return setting_fact(setting), True
+        return setting.fact, True
     db = cluster.database
     assert db is not None
     where = db.locations.get("user")
@@ -285,7 +246,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
             version=db.server_version,
             address=database_address(cluster),
             options=options,
-            port=option_fact(options.port),
+            port=options.port.fact,
             schema=db.schema,
             accounts=tuple(db.grants.accounts) if db.grants is not None else (),
             grants_collected=db.grants is not None,
