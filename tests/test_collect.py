@@ -310,3 +310,34 @@ def test_server_json_reader() -> None:
         ("bind_address", "", 4, 5),
     ]
     assert (good.option_files, good.engine, good.diagnostics) == (None, None, ())
+
+
+def test_init_tells_the_master_from_the_extensions_without_master_location(
+    tmp_path: Path, capsys
+) -> None:
+    """Connect 2021 stores name no master host: the extensions' stores hold the master's
+    port (server.connections.master.port), the master's does not."""
+    prod = tmp_path / "repo" / "prod"
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    sched = "com.objectiflune.scheduling.prefs"
+    for name, text in (
+        ("a-ext", "server.connections.master.port=9340\n"),
+        ("b-master", "server.engine.setup.count.merge.engine=2\n"),
+        ("c-ext", "server.connections.master.port=9340\n"),
+    ):
+        _write(prod / name / "settings" / sched, text)
+    code, out, err = run(["init", str(prod)], capsys)
+    assert (code, err) == (0, "")
+    roles = [
+        line.strip()
+        for line in (prod / "cluster.yaml").read_text().splitlines()
+        if line.strip().startswith(("- name:", "role:", "# TODO: no node"))
+    ]
+    assert roles == [
+        '- name: "b-master"',
+        "role: master",
+        '- name: "a-ext"',
+        "role: extension",
+        '- name: "c-ext"',
+        "role: extension",
+    ]

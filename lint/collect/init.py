@@ -136,6 +136,10 @@ def _database_node(nodes: list[_Node]) -> _Node | None:
     return None
 
 
+EXTENSION_KEYS = frozenset({"server.connections.master.port", "master.port", "master.location"})
+MASTER_KEYS = frozenset({"merge.expected_remote_engines", "weaver.expected_remote_engines"})
+
+
 def _roles(nodes: list[_Node]) -> tuple[_Node, list[str]]:
     """The master, and TODO notes about how it was chosen."""
     located = [n for n in nodes if n.master_location is not None]
@@ -147,7 +151,14 @@ def _roles(nodes: list[_Node]) -> tuple[_Node, list[str]]:
             return node, []
     if len(others) == 1:
         return others[0], []
-    master = (others or nodes)[0]
+    # an extension's store has the master's port (Connect 2021: server.connections.master.port);
+    # the master's has the expected remote engines
+    own = [n for n in others if not EXTENSION_KEYS & set(n.props)]
+    expecting = [n for n in own if MASTER_KEYS & set(n.props)]
+    for candidates in (expecting, own):
+        if len(candidates) == 1:
+            return candidates[0], []
+    master = (own or others or nodes)[0]
     why = "no node names a master" if not located else "the master.location names no node"
     return master, [f"# TODO: {why}; {master.name} is taken as the master: check the roles"]
 
