@@ -326,7 +326,7 @@ def test_init_tells_the_master_from_the_extensions_without_master_location(
         ("c-ext", "server.connections.master.port=9340\n"),
     ):
         _write(prod / name / "settings" / sched, text)
-    code, out, err = run(["init", str(prod)], capsys)
+    code, _, err = run(["init", str(prod)], capsys)
     assert (code, err) == (0, "")
     roles = [
         line.strip()
@@ -341,3 +341,46 @@ def test_init_tells_the_master_from_the_extensions_without_master_location(
         '- name: "c-ext"',
         "role: extension",
     ]
+
+
+def test_init_reads_stores_copied_as_they_are_on_the_server(tmp_path: Path, capsys) -> None:
+    """`.settings` and `Initialization/Preferences` folders (the README's robocopy layout,
+    examples/prod-eu-settings) are node folders as much as collect's `settings/`."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "prod-eu-settings", repo / "c")
+    (repo / "c" / "cluster.yaml").unlink()
+    code, _, err = run(["init", str(repo / "c")], capsys)
+    assert (code, err) == (0, "")
+    text = (repo / "c" / "cluster.yaml").read_text()
+    names = [line.split('"')[1] for line in text.splitlines() if line.startswith("  - name:")]
+    assert names == ["master01", "ext01", "ext02"]
+    assert '    initialization_preferences: "ext02/Initialization/Preferences"' in text
+    assert text.count("role: master") == 1 and '    preferences: "ext01/.settings"' in text
+
+
+def test_collect_never_writes_through_a_link_out_of_the_root(tmp_path: Path, capsys) -> None:
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / ".git").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "m1").mkdir()
+    (outside / "m1" / "grants.sql").write_text("CREATE USER 'a'@'%';\n")
+    (repo / "c").symlink_to(outside, target_is_directory=True)
+    code, out, err = run(["init", str(repo / "c")], capsys)
+    assert (code, out) == (2, "")
+    assert "is outside the repository root" in err
+    assert sorted(p.name for p in outside.iterdir()) == ["m1"]
+
+
+def test_collect_server_refuses_a_fifo(tmp_path: Path, capsys) -> None:
+    master, _ = _servers(tmp_path)
+    ini = next(p for p in master.rglob("my.ini"))
+    ini.unlink()
+    os.mkfifo(ini)
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    code, _, err = run(["collect", "server", str(master), "--output", str(repo / "m1")], capsys)
+    assert code == 2
+    assert err == f"olclint: error: {ini} is not a regular file; nothing was collected from it\n"

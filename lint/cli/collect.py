@@ -54,7 +54,9 @@ def _root(output: Path, given: str | None) -> Path:
     probe = output
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
-    root = Path(given) if given else find_root(probe.resolve())
+    # not resolved: a symbolic link inside the repository that points out of it must
+    # not make its target the root (the realpath check below refuses it)
+    root = Path(given) if given else find_root(Path(os.path.abspath(probe)))
     real_root, real = Path(os.path.realpath(root)), Path(os.path.realpath(output))
     if not real.is_relative_to(real_root):
         raise CollectError(f"{output} is outside the repository root {root}")

@@ -42,6 +42,7 @@ class _Node:
     folder: Path
     settings: list[Path] = field(default_factory=list)
     initial: list[Path] = field(default_factory=list)
+    folders: dict[str, str] = field(default_factory=dict)  # "settings"/"initial" -> as found
     option_file: str | None = None
     grants: bool = False
     server: dict[str, Any] | None = None
@@ -104,11 +105,30 @@ def _props(root: Path, files: list[Path]) -> dict[str, str]:
     return props
 
 
+def _child(folder: Path, relative: str) -> Path | None:
+    """`folder/relative` matched without case (a copy of a Windows folder), if a folder."""
+    here = folder
+    for part in relative.split("/"):
+        if not here.is_dir():
+            return None
+        here = next((c for c in sorted(here.iterdir()) if c.name.lower() == part.lower()), None)
+        if here is None:
+            return None
+    return here if here.is_dir() else None
+
+
 def _node(root: Path, folder: Path) -> _Node | None:
     node = _Node(folder.name, folder)
-    for sub, target in ((SETTINGS_DIR, node.settings), (INIT_DIR, node.initial)):
-        if (folder / sub).is_dir():
-            target.extend(sorted(p for p in (folder / sub).iterdir() if p.suffix == ".prefs"))
+    # what `olclint collect server` writes, or a store copied as it is on the server
+    layouts = (
+        ("settings", node.settings, (SETTINGS_DIR, ".settings")),
+        ("initial", node.initial, ("Initialization/Preferences", INIT_DIR)),
+    )
+    for kind, target, names in layouts:
+        sub = next((s for s in (_child(folder, n) for n in names) if s is not None), None)
+        if sub is not None:
+            target.extend(sorted(p for p in sub.iterdir() if p.suffix.lower() == ".prefs"))
+            node.folders[kind] = sub.relative_to(folder).as_posix()
     node.option_file = next((n for n in OPTION_NAMES if (folder / n).is_file()), None)
     node.grants = (folder / GRANTS_FILE).is_file()
     if (folder / SERVER_FILE).is_file():
@@ -248,10 +268,12 @@ def cluster_yaml(name: str, nodes: list[_Node]) -> str:
             + ", expires: 2027-06-30}"
         )
         if node.settings:
-            out.append(f"    preferences: {_q(f'{node.name}/{SETTINGS_DIR}')}")
+            settings = f"{node.name}/{node.folders['settings']}"
+            out.append(f"    preferences: {_q(settings)}")
         if node.initial:
             # Connect's start-up overrides: they win over the store, key by key
-            out.append(f"    initialization_preferences: {_q(f'{node.name}/{INIT_DIR}')}")
+            initial = f"{node.name}/{node.folders['initial']}"
+            out.append(f"    initialization_preferences: {_q(initial)}")
     return "\n".join(out) + "\n"
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from olclint.collect.files import CollectError, confined, write_file
@@ -110,10 +111,7 @@ class _OptionCollector:
         if real in self.seen or len(self.seen) >= _MAX_INCLUDES:
             return  # an include loop: the copy is there already
         self.seen.add(real)
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise CollectError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        data = _read(source)
         lines = data.split(b"\n")
         for i, line in enumerate(lines):
             m = _DIRECTIVE.match(line.removesuffix(b"\r"))
@@ -157,16 +155,30 @@ class _OptionCollector:
         return new_ref
 
 
+MAX_FILE_BYTES = 8 * 1024 * 1024  # as check's default max-file-size
+
+
+def _read(source: Path) -> bytes:
+    """A regular file's bytes: a FIFO, device or folder is refused before it is opened
+    (it could block forever), and so is a file over MAX_FILE_BYTES."""
+    try:
+        st = os.stat(source)
+        if not stat.S_ISREG(st.st_mode):
+            raise CollectError(f"{source} is not a regular file; nothing was collected from it")
+        if st.st_size > MAX_FILE_BYTES:
+            raise CollectError(f"{source} is over {MAX_FILE_BYTES} bytes; it was not collected")
+        return source.read_bytes()
+    except OSError as exc:
+        raise CollectError(f"cannot read {source}: {exc.strerror or exc}") from exc
+
+
 def _sync_prefs(
     root: Path, base: Path, files: list[Path], folder: Path
 ) -> list[tuple[Path, bool | None]]:
     written = []
     names = set()
     for source in files:
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise CollectError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        data = _read(source)
         names.add(source.name)
         written.append((folder / source.name, write_file(root, folder / source.name, data)))
     if folder.is_dir():
