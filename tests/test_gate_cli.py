@@ -205,6 +205,16 @@ def test_only_one_report_goes_to_standard_output(repo: Path, capsys, monkeypatch
     )
 
 
+def test_two_reports_to_one_file_is_a_usage_error(repo: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(repo)
+    args = ["check", "clusters", "--format", "sarif=out.txt", "--format", "json=./out.txt"]
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        "olclint: error: --format: sarif and json would both be written to ./out.txt\n"
+    )
+    assert not (repo / "out.txt").exists()
+
+
 # --- small things ------------------------------------------------------------------------
 
 

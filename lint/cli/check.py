@@ -142,6 +142,17 @@ def outputs_of(args: argparse.Namespace) -> tuple[Output, ...]:
         raise UsageError("--output: every --format already names its file")
     outputs = [o for o in given if o.path is not None]
     outputs += [Output(o.format, args.output) for o in plain]
+    seen: dict[str, str] = {}
+    for output in outputs:
+        if output.path is None:
+            continue
+        target = os.path.realpath(output.path)
+        if target in seen:  # the later report would silently replace the earlier one
+            raise UsageError(
+                f"--format: {seen[target]} and {output.format} would both be written to "
+                f"{output.path}"
+            )
+        seen[target] = output.format
     return tuple(outputs)
 
 
