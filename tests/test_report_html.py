@@ -420,3 +420,22 @@ def test_reports_in_headless_chromium(pages, tmp_path: Path) -> None:
     assert _distinct_bytes(blank) < 8
     assert _distinct_bytes(shot) > 100
     assert _distinct_bytes(case_shot) > 100
+
+
+def test_a_baselined_break_is_still_drawn_red(tmp_path: Path, monkeypatch) -> None:
+    """The picture shows what the rules saw: accepting a finding (baseline, suppression)
+    does not repair the connection it breaks."""
+    import shutil
+
+    example = tmp_path / "prod-eu"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "prod-eu", example)
+    baseline, page = example / "baseline.json", tmp_path / "page.html"
+    args = ["check", str(example), "--root", str(example), "--today", "2026-01-01"]
+    assert main([*args, "--write-baseline", str(baseline)]) == 0
+    assert (
+        main([*args, "--baseline", str(baseline), "--format", "html", "--output", str(page)]) == 0
+    )
+    bad = having(elements(page.read_text(encoding="utf-8")), "path", "conn", "bad")
+    assert [(a["data-from"], a["data-kind"], a["data-rules"]) for a in bad] == [
+        ("ext02", "database", "OLC110")
+    ]

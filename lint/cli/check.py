@@ -555,7 +555,10 @@ def build_report(
         path_base=os.getcwd(),
         clusters_checked=checked.clusters,
         statistics=run.args.statistics,
-        pictures=_pictures(checked.usable, (o.finding for o in outcomes if o.counts), run.today)
+        # the picture shows what the rules saw: a suppressed or baselined break is still red
+        pictures=_pictures(
+            checked.usable, (o.finding for o in outcomes if o.baseline != ABSENT), run.today
+        )
         if any(o.format == "html" for o in run.outputs)
         else (),
     )
