@@ -384,3 +384,20 @@ def test_collect_server_refuses_a_fifo(tmp_path: Path, capsys) -> None:
     code, _, err = run(["collect", "server", str(master), "--output", str(repo / "m1")], capsys)
     assert code == 2
     assert err == f"olclint: error: {ini} is not a regular file; nothing was collected from it\n"
+
+
+def test_collect_server_removes_secret_values_from_the_stores(tmp_path: Path, capsys) -> None:
+    """Connect keeps db.password encrypted in its store: still a secret, never collected."""
+    master, _ = _servers(tmp_path)
+    store = master / DATA / ".settings" / DB_PREFS
+    store.write_bytes(b"db.host=localhost\r\ndb.password=ENC(q7Zx\\\r\n  Y2k=)\r\ndb.port=3306\r\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    run(["collect", "server", str(master), "--output", str(repo / "m1")], capsys)
+    copy = (repo / "m1" / "settings" / DB_PREFS).read_bytes()
+    assert copy == (
+        b"# olclint collect: secret values removed from this copy (db.password...)\r\n"
+        b"db.host=localhost\r\ndb.password=\r\ndb.port=3306\r\n"
+    )
+    code, out, _ = run(["collect", "server", str(master), "--output", str(repo / "m1")], capsys)
+    assert code == 0 and f"unchanged {repo / 'm1' / 'settings' / DB_PREFS}" in out

@@ -172,13 +172,36 @@ def _read(source: Path) -> bytes:
         raise CollectError(f"cannot read {source}: {exc.strerror or exc}") from exc
 
 
+REMOVED_NOTE = "# olclint collect: secret values removed from this copy (db.password...)"
+
+
+def _without_secrets(data: bytes, name: str) -> bytes:
+    """The `.prefs` file with the value of every secret key and the password of every URL
+    removed (Connect stores `db.password` encrypted, which is still a secret), as the
+    reader finds them (`olclint.readers.prefs`), and a comment line saying so; every other
+    byte as it was, so a second collection changes nothing."""
+    from olclint.readers.prefs import parse_prefs_text
+
+    text = data.decode("latin-1")  # Java reads .prefs as ISO-8859-1: every byte a character
+    spans = sorted(parse_prefs_text(text, name).secrets)
+    if not spans:
+        return data
+    out, at = [], 0
+    for start, end in spans:
+        out.append(text[at:start])
+        at = max(at, end)
+    out.append(text[at:])
+    eol = "\r\n" if "\r\n" in text else "\n"
+    return (REMOVED_NOTE + eol + "".join(out)).encode("latin-1")
+
+
 def _sync_prefs(
     root: Path, base: Path, files: list[Path], folder: Path
 ) -> list[tuple[Path, bool | None]]:
     written = []
     names = set()
     for source in files:
-        data = _read(source)
+        data = _without_secrets(_read(source), source.name)
         names.add(source.name)
         written.append((folder / source.name, write_file(root, folder / source.name, data)))
     if folder.is_dir():
