@@ -98,9 +98,16 @@ def test_layers_import_one_way() -> None:
 RULE_MAY_IMPORT = ("olclint.core", "olclint.domain", "olclint.model", "olclint.rules")
 
 
-@pytest.mark.parametrize("name", RULE_MODULES)
-def test_a_rule_imports_no_reader_reporter_configuration_or_cli(name: str) -> None:
-    module = f"olclint.rules.{name}"
+RULES_PACKAGE = sorted(m for m in MODULES if m.startswith("olclint.rules."))
+
+
+def test_every_rule_module_is_registered_or_a_shared_helper() -> None:
+    names = [m.removeprefix("olclint.rules.") for m in RULES_PACKAGE]
+    assert [n for n in names if not n.startswith("_")] == sorted(RULE_MODULES)
+
+
+@pytest.mark.parametrize("module", RULES_PACKAGE)
+def test_a_rule_imports_no_reader_reporter_configuration_or_cli(module: str) -> None:
     imported = sorted(GRAPH.successors(module))
     allowed = [m for m in imported if m.startswith(RULE_MAY_IMPORT) or m == "olclint.engine.rule"]
     assert imported == allowed
