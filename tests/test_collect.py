@@ -301,15 +301,45 @@ def test_server_json_reader() -> None:
         )
     ]
     good = parse_server_text(
-        '{\n  "variables": {\n    "port": 33,\n    "bind_address": ""\n  }\n}\n', "s.json"
+        '{\n  "format": 1,\n  "variables": {\n    "port": 33,\n    "bind_address": ""\n  }\n}\n',
+        "s.json",
     )
     assert [
         (v.name, v.value, v.location.line, v.location.column) for v in good.variables.values()
     ] == [
-        ("port", 33, 3, 5),
-        ("bind_address", "", 4, 5),
+        ("port", 33, 4, 5),
+        ("bind_address", "", 5, 5),
     ]
     assert (good.option_files, good.engine, good.diagnostics) == (None, None, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "kept"),
+    [
+        ("{}", "'s.json' is not a server description (a JSON object with 'variables')", []),
+        (
+            '{"format": 2, "variables": {"port": 3306}}',
+            "'s.json' has format 2; olclint reads format 1 (collect the server again with this "
+            "olclint)",
+            [],
+        ),
+        (
+            '{"format": 1, "variables": {"port": "x", "bind_address": "0.0.0.0"}}',
+            "'s.json': port = \"x\" is not a port number; the value is not used",
+            ["bind_address"],
+        ),
+        (
+            '{"format": 1, "variables": {"port": 1e23, "skip_networking": 2}}',
+            "'s.json': port = 1e+23 is not a port number; the value is not used",
+            [],
+        ),
+    ],
+)
+def test_server_json_that_is_not_what_collect_writes(text: str, message: str, kept) -> None:
+    running = parse_server_text(text, "s.json")
+    assert [d.rule for d in running.diagnostics][:1] == ["OLC005"]
+    assert running.diagnostics[0].message == message
+    assert sorted(running.variables) == kept
 
 
 def test_init_tells_the_master_from_the_extensions_without_master_location(

@@ -58,6 +58,33 @@ class RunningServer:
         return self.variables.get(name)
 
 
+FORMAT = 1  # the format `olclint collect database` writes
+
+
+def _is_port(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535
+
+
+def _is_switch(value: object) -> bool:  # the server reports ON/OFF as 1/0 or true/false
+    return isinstance(value, bool) or value in (0, 1)
+
+
+_KINDS = {
+    "port": _is_port,
+    "bind_address": lambda v: v is None or isinstance(v, str),
+    "skip_networking": _is_switch,
+    "skip_name_resolve": _is_switch,
+    "version": lambda v: isinstance(v, str),
+}
+_WHAT = {
+    "port": "a port number",
+    "bind_address": "an address text or null",
+    "skip_networking": "a boolean",
+    "skip_name_resolve": "a boolean",
+    "version": "a version text",
+}
+
+
 def _key_lines(text: str, rel: str) -> dict[str, Location]:
     """The line of each key inside the `variables` object (the first after it opens)."""
     found: dict[str, Location] = {}
@@ -84,14 +111,34 @@ def parse_server_text(text: str, rel: str) -> RunningServer:
         return RunningServer(
             rel, top, diagnostics=(diag(INPUT_VALUE, Level.ERROR, msg, Location(rel, line, col)),)
         )
-    if not isinstance(data, dict) or not isinstance(data.get("variables", {}), dict):
+    if not isinstance(data, dict) or not isinstance(data.get("variables"), dict):
         msg = f"'{rel}' is not a server description (a JSON object with 'variables')"
         return RunningServer(rel, top, diagnostics=(diag(INPUT_VALUE, Level.ERROR, msg, top),))
+    if data.get("format") != FORMAT or isinstance(data.get("format"), bool):
+        msg = (
+            f"'{rel}' has format {json.dumps(data.get('format'))}; olclint reads format "
+            f"{FORMAT} (collect the server again with this olclint)"
+        )
+        return RunningServer(rel, top, diagnostics=(diag(INPUT_VALUE, Level.ERROR, msg, top),))
     lines = _key_lines(text, rel)
-    variables = {
-        str(name): RunningValue(str(name), value, lines.get(str(name), top))
-        for name, value in (data.get("variables") or {}).items()
-    }
+    variables: dict[str, RunningValue] = {}
+    problems = []
+    for name, value in data["variables"].items():
+        where = lines.get(str(name), top)
+        kind = _KINDS.get(str(name))
+        if kind is not None and not kind(value):
+            problems.append(
+                diag(
+                    INPUT_VALUE,
+                    Level.ERROR,
+                    f"'{rel}': {name} = {json.dumps(value)[:40]} is not {_WHAT[str(name)]}; "
+                    "the value is not used",
+                    where,
+                    subject=f"{rel}:{name}",
+                )
+            )
+            continue
+        variables[str(name)] = RunningValue(str(name), value, where)
     files = data.get("option_files")
     option_files = tuple(str(f) for f in files) if isinstance(files, list) else None
     sources = {}
@@ -100,7 +147,9 @@ def parse_server_text(text: str, rel: str) -> RunningServer:
             if isinstance(source, dict) and isinstance(source.get("source"), str):
                 sources[str(name)] = source["source"]
     engine = data.get("engine") if data.get("engine") in ("mysql", "mariadb") else None
-    return RunningServer(rel, top, engine, variables, option_files, sources)
+    return RunningServer(
+        rel, top, engine, variables, option_files, sources, diagnostics=tuple(problems)
+    )
 
 
 def read_server_info(ws: Workspace, path: Path) -> RunningServer:
