@@ -439,3 +439,9 @@ def test_a_baselined_break_is_still_drawn_red(tmp_path: Path, monkeypatch) -> No
     assert [(a["data-from"], a["data-kind"], a["data-rules"]) for a in bad] == [
         ("ext02", "database", "OLC110")
     ]
+
+
+def test_counts_are_said_as_the_text_format_says_them() -> None:
+    from olclint.report.html import _counted
+
+    assert _counted({"error": 1, "warning": 0, "note": 2}) == "1 error, 0 warnings, 2 notes"

@@ -107,7 +107,7 @@ def render(report: Report) -> str:
         f"<style>{CSS}</style></head><body>",
         f"<h1>olclint report</h1><p class='summary'>olclint {_e(report.tool_version)} · "
         f"{len(clusters)} cluster{'s' if len(clusters) != 1 else ''} · "
-        f"{total['error']} errors, {total['warning']} warnings, {total['note']} notes</p>",
+        f"{_counted(total)}</p>",
         "<div class='filter'>Show: "
         + "".join(
             f"<label><input type='checkbox' id='show-{lvl}' checked> {lvl}s ({total[str(lvl)]})"
@@ -149,8 +149,16 @@ def render(report: Report) -> str:
                 out.append("<p class='none'>No server has a clean-up schedule.</p>")
         c = counts(mine)
         out.append(
-            f"<h3>Findings ({c['error']} errors, {c['warning']} warnings, {c['note']} notes)</h3>"
+            f"<h3>Findings ({_counted(c)})</h3>"
         )
         out.append(_table(report, mine) + "</section>")
     out.append("</body></html>\n")
     return "".join(out)
+
+
+def _counted(counts) -> str:
+    """'1 error, 0 warnings, 2 notes', as the text format says it."""
+    return ", ".join(
+        f"{counts[level]} {level}{'' if counts[level] == 1 else 's'}"
+        for level in ("error", "warning", "note")
+    )
