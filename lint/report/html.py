@@ -148,9 +148,7 @@ def render(report: Report) -> str:
             else:
                 out.append("<p class='none'>No server has a clean-up schedule.</p>")
         c = counts(mine)
-        out.append(
-            f"<h3>Findings ({_counted(c)})</h3>"
-        )
+        out.append(f"<h3>Findings ({_counted(c)})</h3>")
         out.append(_table(report, mine) + "</section>")
     out.append("</body></html>\n")
     return "".join(out)
