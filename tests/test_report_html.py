@@ -435,10 +435,14 @@ def test_a_baselined_break_is_still_drawn_red(tmp_path: Path, monkeypatch) -> No
     assert (
         main([*args, "--baseline", str(baseline), "--format", "html", "--output", str(page)]) == 0
     )
-    bad = having(elements(page.read_text(encoding="utf-8")), "path", "conn", "bad")
+    html = page.read_text(encoding="utf-8")
+    bad = having(elements(html), "path", "conn", "bad")
     assert [(a["data-from"], a["data-kind"], a["data-rules"]) for a in bad] == [
         ("ext02", "database", "OLC110")
     ]
+    # and the page says what the baseline accepted, and what the gate decided
+    assert "2 findings unchanged since the baseline" in html
+    assert "gate passed: nothing at or above warning" in html
 
 
 def test_counts_are_said_as_the_text_format_says_them() -> None:

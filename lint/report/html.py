@@ -17,7 +17,15 @@ from __future__ import annotations
 from html import escape
 
 from olclint.core.findings import Finding, Level
-from olclint.report import Report, counts, rules_by_id, sorted_findings, svg, visible
+from olclint.report import (
+    Report,
+    baseline_notes,
+    counts,
+    rules_by_id,
+    sorted_findings,
+    svg,
+    visible,
+)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -107,7 +115,7 @@ def render(report: Report) -> str:
         f"<style>{CSS}</style></head><body>",
         f"<h1>olclint report</h1><p class='summary'>olclint {_e(report.tool_version)} · "
         f"{len(clusters)} cluster{'s' if len(clusters) != 1 else ''} · "
-        f"{_counted(total)}</p>",
+        f"{_counted(total)} · <strong class='gate'>{_e(_gate(report))}</strong></p>",
         "<div class='filter'>Show: "
         + "".join(
             f"<label><input type='checkbox' id='show-{lvl}' checked> {lvl}s ({total[str(lvl)]})"
@@ -116,9 +124,10 @@ def render(report: Report) -> str:
         )
         + "</div>",
     ]
-    if report.notifications:
+    notifications = [*report.notifications, *baseline_notes(report)]
+    if notifications:
         out.append("<ul class='notes'>")
-        for n in report.notifications:
+        for n in notifications:
             tags = [t for t in (n.rule, n.exception) if t]
             suffix = f" [{', '.join(tags)}]" if tags else ""
             out.append(
@@ -160,3 +169,15 @@ def _counted(counts) -> str:
         f"{counts[level]} {level}{'' if counts[level] == 1 else 's'}"
         for level in ("error", "warning", "note")
     )
+
+
+def _gate(report) -> str:
+    """What the gate decided, as the exit code says it."""
+    verdict = report.verdict
+    if not verdict.execution_successful:
+        return "olclint could not finish the check"
+    if verdict.fail_on is None:
+        return "the gate is off (--fail-on never)"
+    if verdict.failed:
+        return f"gate failed: {verdict.failing} at or above {verdict.fail_on}"
+    return f"gate passed: nothing at or above {verdict.fail_on}"
