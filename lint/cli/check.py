@@ -374,6 +374,65 @@ def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
 
 
 def check(run: Run, cluster_files: list[Path]) -> Checked:
+    """Check every cluster, or take the check stage's output from the result cache
+    (`olclint.cli.cache`) when nothing it depends on changed."""
+    key = _cache_key(run, cluster_files)
+    if key is not None:
+        from olclint.cli import cache
+
+        entry = cache.load(key)
+        if entry is not None:
+            return _from_cache(run, entry)
+    checked = _check(run, cluster_files)
+    if key is not None and not any(
+        p == ".git" or p.startswith(".git/")
+        for p in (*checked.workspace.sources, *checked.files.kinds)
+    ):
+        from olclint.cli import cache
+
+        cache.store(key, _to_cache(checked))
+    return checked
+
+
+def _cache_key(run: Run, cluster_files: list[Path]) -> str | None:
+    if getattr(run.args, "no_cache", False) or any(o.format == "html" for o in run.outputs):
+        return None  # html pictures need the model, which the cache does not keep
+    from olclint.cli import cache
+
+    try:
+        return cache.run_key(run, cluster_files)
+    except Exception:  # the cache is an optimisation: never a reason to fail
+        return None
+
+
+def _to_cache(checked: Checked) -> dict:
+    return {
+        "findings": checked.findings,
+        "notes": checked.notes,
+        "files": checked.files,
+        "sources": checked.workspace.sources,
+        "clusters": checked.clusters,
+        "cluster_files": checked.cluster_files,
+    }
+
+
+def _from_cache(run: Run, entry: dict) -> Checked:
+    from olclint.readers.workspace import Workspace
+
+    ws = Workspace(run.root, max_file_bytes=run.config.max_file_size)
+    ws.sources.update(entry["sources"])
+    return Checked(
+        list(entry["findings"]),
+        list(entry["notes"]),
+        entry["files"],
+        ws,
+        entry["clusters"],
+        [],
+        list(entry["cluster_files"]),
+    )
+
+
+def _check(run: Run, cluster_files: list[Path]) -> Checked:
     from olclint.engine.parallel import check_clusters, is_failure
     from olclint.readers.workspace import Workspace
 
@@ -384,7 +443,13 @@ def check(run: Run, cluster_files: list[Path]) -> Checked:
     notes: list[Notification] = []
     checked = []  # the usable clusters, for the pictures of the html format
     results = check_clusters(
-        run.root, cluster_files, active, run.today, run.config.preference_keys, ws.max_file_bytes
+        run.root,
+        cluster_files,
+        active,
+        run.today,
+        run.config.preference_keys,
+        ws.max_file_bytes,
+        jobs=getattr(run.args, "jobs", None),
     )
     for result, sources in results:
         ws.sources.update(sources)
