@@ -183,3 +183,19 @@ def test_an_html_report_does_not_use_the_cache(repo, capsys, checks):
         main(["check", str(repo), "--root", str(repo), "--format", "html", "--today", "2026-01-15"])
     capsys.readouterr()
     assert (checks, _entries()) == ([1, 1], [])
+
+
+def test_exactly_the_rules_that_read_the_date_say_so():
+    """The cache keys on the date through `Rule.uses_date`: every rule whose source reads
+    `ctx.today` declares `USES_DATE = True`, and no other."""
+    import inspect
+    import sys
+
+    from olclint.rules import all_rules
+
+    def source(rule) -> str:
+        return inspect.getsource(sys.modules[rule.check.__module__])
+
+    reading = {r.id for r in all_rules() if "ctx.today" in source(r)}
+    declared = {r.id for r in all_rules() if r.uses_date}
+    assert (reading, declared) == ({"OLC303", "OLC402"}, {"OLC303", "OLC402"})

@@ -11,7 +11,7 @@ everything the check stage depends on:
   its files);
 - the configuration as the check stage uses it: the root, the cluster files (as given and
   resolved), the active rules with their levels, `preference_keys`, the file-size limit;
-- the run's date when an active rule uses it (OLC303, OLC402);
+- the run's date when an active rule reads it (`USES_DATE = True` in its module);
 - the repository: every folder listing, file mode, size, modification and change time
   and inode under the root (`.git` aside), so a file that is edited, added, removed,
   renamed, made executable or replaced by a link misses the cache. A run that read a file
@@ -39,7 +39,6 @@ from typing import Any
 
 FORMAT = 1
 MAX_ENTRIES = 32
-DATE_RULES = frozenset({"OLC303", "OLC402"})  # the rules that read `Context.today`
 _SKIP = frozenset({".git"})
 
 
@@ -132,7 +131,7 @@ def run_key(run: Any, cluster_files: list[Path]) -> str:
     digest.update(repr(ids).encode())
     digest.update(repr(sorted((config.preference_keys or {}).items())).encode())
     digest.update(repr(config.max_file_size).encode())
-    if any(r.id in DATE_RULES for r in active):
+    if any(r.uses_date for r in active):
         digest.update(f"today {run.today.isoformat()}".encode())
     digest.update(repr(os.fspath(run.root)).encode("utf-8", "surrogateescape"))
     for path in cluster_files:

@@ -122,6 +122,7 @@ class Rule:
     doc: str
     check: CheckFn
     security_severity: str | None = None  # a CVSS-like score ("8.0") for a security rule
+    uses_date: bool = False  # reads `Context.today` (`USES_DATE = True`): the cache keys on it
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -137,6 +138,7 @@ class Rule:
             doc=body.strip(),
             check=module.check,
             security_severity=getattr(module, "SECURITY_SEVERITY", None),
+            uses_date=bool(getattr(module, "USES_DATE", False)),
         )
 
     @property
