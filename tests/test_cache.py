@@ -122,8 +122,9 @@ def test_every_change_under_the_root_misses_the_cache(repo, capsys, checks, chan
     before = _same_as_without_cache(repo, capsys)
     change(repo)
     after = _same_as_without_cache(repo, capsys)
-    # each pair: one cached run (a miss: it checked) and one --no-cache run
-    assert (checks, len(_entries())) == ([1, 1, 1, 1], 2)
+    # each pair: one cached run (a miss: it checked) and one --no-cache run; the entry of
+    # the new state replaces the old one (same run, other state)
+    assert (checks, len(_entries())) == ([1, 1, 1, 1], 2 if change is _config else 1)
     assert (before != after) is (change in (_edit, _same_size_edit, _removed, _config))
 
 
@@ -172,10 +173,20 @@ def test_the_cache_holds_no_secret(tmp_path, capsys):
     shutil.copytree(SECRETS, tmp_path / "secrets")
     first = _run(tmp_path, capsys, "--today", "2026-01-15")
     second = _run(tmp_path, capsys, "--today", "2026-01-15")
-    blobs = [p.read_bytes() for p in _entries()]
-    assert (first == second, len(blobs)) == (True, 1)
-    assert MARKER.findall(b"".join(blobs)) == []
+    # the fixture names a file `missing.cnf # password=s3cr3t...`: that run is not stored
+    assert (first == second, _entries()) == (True, [])
     assert MARKER.findall(first[1].encode()) == []
+    # without that file, the same secrets are read and the run is stored, secret-free
+    vault = tmp_path / "secrets" / "clusters" / "vault"
+    for path in vault.rglob("*"):
+        if path.is_file() and b"missing.cnf # password" in path.read_bytes():
+            text = re.sub(rb"missing\.cnf # password=\S+", b"missing.cnf", path.read_bytes())
+            path.write_bytes(text)
+    third = _run(tmp_path, capsys, "--today", "2026-01-15")
+    fourth = _run(tmp_path, capsys, "--today", "2026-01-15")
+    blobs = [p.read_bytes() for p in _entries()]
+    assert (third == fourth, len(blobs)) == (True, 1)
+    assert MARKER.findall(b"".join(blobs)) == []
 
 
 def test_an_html_report_does_not_use_the_cache(repo, capsys, checks):
@@ -199,3 +210,42 @@ def test_exactly_the_rules_that_read_the_date_say_so():
     reading = {r.id for r in all_rules() if "ctx.today" in source(r)}
     declared = {r.id for r in all_rules() if r.uses_date}
     assert (reading, declared) == ({"OLC303", "OLC402"}, {"OLC303", "OLC402"})
+
+
+def test_a_file_created_where_a_reference_pointed_misses_the_cache(repo, capsys, checks):
+    prefs = next((repo / "prod-eu" / "ext02").rglob("*.prefs"))
+    text = prefs.read_bytes()
+    prefs.unlink()
+    missing = _same_as_without_cache(repo, capsys)
+    prefs.write_bytes(text)
+    present = _same_as_without_cache(repo, capsys)
+    assert (checks, missing != present) == ([1, 1, 1, 1], True)
+
+
+def test_the_paths_looked_at_are_the_clusters_inputs(repo, capsys):
+    """The entry records the files and folders the readers asked about, not the tree."""
+    import pickle
+
+    (repo / "unrelated.txt").write_text("x")
+    _run(repo, capsys, "--today", "2026-01-15")
+    (entry,) = _entries()
+    looked = pickle.loads(entry.read_bytes())["looked"]
+    rel = sorted(Path(p).relative_to(repo).as_posix() for p in looked)
+    settings = [
+        f"prod-eu/{node}/settings/com.objectiflune.{name}.prefs"
+        for node in ("ext01", "ext02", "master01")
+        for name in ("cleanup", "repository.commonutils")
+    ]
+    assert rel == sorted(
+        [
+            "prod-eu/cluster.yaml",
+            "prod-eu/ext01/settings",
+            "prod-eu/ext02/settings",
+            "prod-eu/master01/conf/tuning.ini",
+            "prod-eu/master01/grants.sql",
+            "prod-eu/master01/my.ini",
+            "prod-eu/master01/server.json",  # looked for, not there: its creation misses
+            "prod-eu/master01/settings",
+            *settings,
+        ]
+    )

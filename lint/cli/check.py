@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -365,6 +366,7 @@ class Checked:
     clusters: int
     usable: list = field(default_factory=list)  # the usable clusters (for the html pictures)
     cluster_files: list = field(default_factory=list)  # the cluster files the run read
+    looked: set = field(default_factory=set)  # every path the readers asked about
 
 
 def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
@@ -380,17 +382,15 @@ def check(run: Run, cluster_files: list[Path]) -> Checked:
     if key is not None:
         from olclint.cli import cache
 
-        entry = cache.load(key)
+        entry = cache.load(key, run.root)
         if entry is not None:
             return _from_cache(run, entry)
+    started = time.time_ns()
     checked = _check(run, cluster_files)
-    if key is not None and not any(
-        p == ".git" or p.startswith(".git/")
-        for p in (*checked.workspace.sources, *checked.files.kinds)
-    ):
+    if key is not None:
         from olclint.cli import cache
 
-        cache.store(key, _to_cache(checked))
+        cache.store(key, run.root, sorted(checked.looked), _to_cache(checked), started)
     return checked
 
 
@@ -451,15 +451,19 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
         ws.max_file_bytes,
         jobs=getattr(run.args, "jobs", None),
     )
+    looked: set[str] = {os.path.abspath(p) for p in cluster_files}
     for result, sources in results:
         ws.sources.update(sources)
+        looked.update(result.looked)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
             if result.cluster.usable:
                 checked.append(result.cluster)
         findings.extend(result.findings)
         notes.extend(result.notifications)
-    return Checked(findings, notes, files, ws, len(cluster_files), checked, list(cluster_files))
+    return Checked(
+        findings, notes, files, ws, len(cluster_files), checked, list(cluster_files), looked
+    )
 
 
 # --- filter ------------------------------------------------------------------------------

@@ -125,6 +125,8 @@ def check_one(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Outcome:
     """Build one cluster and run the rules on it; an exception becomes a notification."""
+    from dataclasses import replace
+
     from olclint.engine.runner import run_rules
     from olclint.model.build import build_cluster
 
@@ -133,8 +135,8 @@ def check_one(
         cluster = build_cluster(ws, cluster_file, preference_keys)
         result = run_rules(cluster, rules, today)
     except Exception as exc:  # a bug in olclint: report it, check the other clusters
-        return failed_result(cluster_file, ws, exc), ws.sources
-    return result, ws.sources
+        result = failed_result(cluster_file, ws, exc)
+    return replace(result, looked=tuple(sorted(ws.looked))), ws.sources
 
 
 # -- the worker side ------------------------------------------------------------------------

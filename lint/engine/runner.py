@@ -19,6 +19,7 @@ class ClusterResult:
     cluster: Cluster
     findings: tuple[Finding, ...]
     notifications: tuple[Notification, ...] = ()
+    looked: tuple[str, ...] = ()  # the paths its readers asked about (for the result cache)
 
 
 def run_rules(

@@ -121,6 +121,8 @@ class Workspace:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     sources: dict[str, list[str]] = field(default_factory=dict)
     _real_folders: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # every path the readers asked about (absolute): what the result cache keys on
+    looked: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.root))
@@ -142,6 +144,9 @@ class Workspace:
                 return absolute.as_posix()
 
     def inside(self, path: Path) -> bool:
+        """Whether `path` is inside the root (after links). Every file the readers open or
+        examine is asked about here first, so `looked` records it."""
+        self.looked.add(os.path.abspath(path))
         real = Path(self._realpath(path))
         return real.is_relative_to(self.root)  # the root itself or below it
 
