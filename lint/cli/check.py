@@ -433,7 +433,13 @@ def _from_cache(run: Run, entry: dict) -> Checked:
 
 
 def _check(run: Run, cluster_files: list[Path]) -> Checked:
-    from olclint.engine.parallel import check_clusters, is_failure
+    from olclint.engine.parallel import (
+        MIN_PARALLEL,
+        auto_workers,
+        check_clusters,
+        check_one,
+        is_failure,
+    )
     from olclint.readers.workspace import Workspace
 
     active = run.active
@@ -442,22 +448,21 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
     findings: list[Finding] = []
     notes: list[Notification] = []
     checked = []  # the usable clusters, for the pictures of the html format
-    results = check_clusters(
-        run.root,
-        cluster_files,
-        active,
-        run.today,
-        run.config.preference_keys,
-        ws.max_file_bytes,
-        jobs=getattr(run.args, "jobs", None),
-    )
+    pictures = any(o.format == "html" for o in run.outputs)
+    jobs = getattr(run.args, "jobs", None)
+    args = (run.config.preference_keys, ws.max_file_bytes)
+    if (jobs or auto_workers(len(cluster_files))) <= 1 or len(cluster_files) < MIN_PARALLEL:
+        # one by one: each cluster's model is freed once its findings are taken
+        results = (check_one(run.root, p, active, run.today, *args) for p in cluster_files)
+    else:
+        results = check_clusters(run.root, cluster_files, active, run.today, *args, jobs=jobs)
     looked: set[str] = {os.path.abspath(p) for p in cluster_files}
     for result, sources in results:
         ws.sources.update(sources)
         looked.update(result.looked)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
-            if result.cluster.usable:
+            if result.cluster.usable and pictures:
                 checked.append(result.cluster)
         findings.extend(result.findings)
         notes.extend(result.notifications)
