@@ -194,7 +194,7 @@ def check(ctx) -> Iterator[Finding]:
             continue
         if db.node == node.name:
             continue  # the database host connects to itself
-        if not reaches(ctx.graph, server_id(node.name), DATABASE, target.port):
+        if not reaches(ctx.reach, server_id(node.name), DATABASE, target.port):
             yield ctx.finding(
                 f"{_who(node, target)} has no network route to the database on port {target.port}: "
                 "no declared route from its network allows that port",

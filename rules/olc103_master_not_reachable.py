@@ -163,7 +163,7 @@ def check(ctx) -> Iterator[Finding]:
         if port_findings:
             continue
         port = value.port or listen
-        if not reaches(ctx.graph, server_id(node.name), server_id(master.name), port):
+        if not reaches(ctx.reach, server_id(node.name), server_id(master.name), port):
             yield ctx.finding(
                 f"{node.name} ({node.address}) has no network route to the master "
                 f"{master.name} ({master.address}) on port {port}",

@@ -39,6 +39,7 @@ from olclint.core.findings import Level
 ID = "OLC303"
 NAME = "LicenseExpired"
 LEVEL = Level.ERROR
+USES_DATE = True  # judges against the run's date (`ctx.today`)
 
 
 def check(ctx):

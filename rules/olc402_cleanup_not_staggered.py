@@ -82,6 +82,7 @@ from olclint.rules._settings import cleanup_described, cleanup_enabled, undecide
 ID = "OLC402"
 NAME = "CleanupNotStaggered"
 LEVEL = Level.ERROR
+USES_DATE = True  # judges against the run's date (`ctx.today`)
 
 DEFAULT_DURATION = dt.timedelta(minutes=30)
 LISTED = 10  # servers named in the message; the related locations list them all

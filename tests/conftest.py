@@ -31,3 +31,9 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
 def mariadb() -> Iterator[Server]:
     """The throwaway MariaDB of the live-server oracles (tests/live_mariadb.py)."""
     yield from live_server()
+
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory, monkeypatch):
+    """Every test has a result cache of its own (olclint.cli.cache), never the user's."""
+    monkeypatch.setenv("OLCLINT_CACHE_DIR", str(tmp_path_factory.mktemp("olclint-cache")))

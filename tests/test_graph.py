@@ -194,3 +194,50 @@ def test_dot_renders_with_graphviz(tmp_path: Path) -> None:
                 "e3",
                 "m",
             ]
+
+
+def _reach_cases():
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(
+        [*root.glob("examples/**/cluster.yaml"), *root.glob("tests/fixtures/**/cluster.yaml")]
+    )
+    return [f for f in files if "olc001" not in str(f)]
+
+
+def test_reach_answers_as_the_graph_on_every_fixture_pair_and_port():
+    """`Context.reach` (model/reach.py, no networkx) equals `reaches` on the graph."""
+    from olclint.model.reach import Reach
+
+    files = _reach_cases()
+    compared = 0
+    differ = []
+    for path in files:
+        cluster = build_cluster(Workspace(path.parent), path)
+        if not cluster.usable:
+            continue
+        graph = build_graph(cluster)
+        reach = Reach(cluster)
+        ids = [server_id(n.name) for n in cluster.nodes] + [DATABASE, "server:absent"]
+        ports = {3306, 3307, 9340, 1} | {p for r in cluster.routes for p in (r.ports or ())}
+        for a in ids:
+            for b in ids:
+                for port in sorted(ports):
+                    compared += 1
+                    if reaches(graph, a, b, port) != reaches(reach, a, b, port):
+                        differ.append((str(path), a, b, port))
+    assert differ == []
+    assert compared > 1000
+
+
+def test_reach_on_the_example_graph(tmp_path):
+    from olclint.model.reach import Reach
+
+    (tmp_path / "cluster.yaml").write_text(CLUSTER)
+    reach = Reach(build_cluster(Workspace(tmp_path), tmp_path / "cluster.yaml"))
+    assert [
+        reaches(reach, server_id("e1"), DATABASE, 3307),
+        reaches(reach, server_id("e1"), DATABASE, 3306),
+        reaches(reach, server_id("e2"), DATABASE, 3307),
+        reaches(reach, server_id("e2"), server_id("m"), 9340),
+        reaches(reach, server_id("e3"), server_id("m"), 9340),
+    ] == [True, False, False, True, False]

@@ -23,7 +23,7 @@ from olclint.engine import parallel
 
 pytestmark = pytest.mark.pool
 
-CLUSTERS = 10  # over MIN_PARALLEL: the CLI checks them with a pool
+CLUSTERS = 10  # over MIN_PARALLEL: with --jobs 2 the CLI checks them with a pool
 BAD_YAML = "version: 1\nname: [broken\n"
 UNKNOWN_KEY = GOOD.replace("version: 1\n", "version: 1\ncolour: blue\n")
 
@@ -46,7 +46,9 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-ARGS = ["--format", "json", "--today", "2026-01-15", "--select", "OLC00"]
+# --no-cache: every run checks (the spawned run must not reuse the forked run's result)
+ARGS = ["--format", "json", "--today", "2026-01-15", "--select", "OLC00", "--jobs", "2"]
+ARGS += ["--no-cache"]
 
 
 def _findings(report: dict) -> list[tuple[str, str, int]]:

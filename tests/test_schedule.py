@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -250,3 +251,32 @@ def test_thousand_daily_servers_all_overlapping() -> None:
     nodes = [node(f"n{i}", f"{i % 60} {i // 60} 2 * * ?", PARIS) for i in range(1000)]
     found = first_common_busy(nodes, MIN30, dt.date(2026, 1, 1))
     assert found is not None and found.instant == D(2026, 1, 1, 1, 16, 39, tzinfo=UTC)
+
+
+def test_daily_offset_sampling_finds_every_change_of_every_zone():
+    """The offset search samples once a day; an hourly search finds the same segments in
+    every installed zone (one of each set of identical zone files) over 2026."""
+    import zoneinfo
+
+    from olclint.domain.schedule import _offset_segments
+
+    lo = int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+    hi = int(dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+    distinct: dict[bytes, str] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        for base in zoneinfo.TZPATH:
+            path = Path(base, name)
+            if path.is_file():
+                distinct.setdefault(path.read_bytes(), name)
+                break
+        else:
+            distinct.setdefault(name.encode(), name)  # from the tzdata package
+    zones = sorted(distinct.values())
+    assert len(zones) > 300
+    differ = [
+        name
+        for name in zones
+        if _offset_segments(ZoneInfo(name), lo, hi)
+        != _offset_segments(ZoneInfo(name), lo, hi, 3600)
+    ]
+    assert differ == []

@@ -43,3 +43,17 @@ def test_secret_names() -> None:
 
 def test_set_password() -> None:
     assert "hunter2" not in redact_text("SET PASSWORD FOR root = PASSWORD('hunter2')")
+
+
+def test_is_secret_name_tests_each_secret_word():
+    from olclint.core.secrets import _SECRET_WORDS, is_secret_name
+
+    # the spelled-out substring test admits exactly the names holding one of the words
+    words = [w for w in _SECRET_WORDS if w != "private"] + ["private_key"]
+    assert [is_secret_name(f"x.{w.upper()}.y") for w in words] == [True] * len(words)
+    assert [is_secret_name(n) for n in ("passage", "user", "host", "privateer")] == [
+        True,
+        False,
+        False,
+        False,
+    ]

@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -376,6 +377,7 @@ class Checked:
     clusters: int
     usable: list = field(default_factory=list)  # the usable clusters (for the html pictures)
     cluster_files: list = field(default_factory=list)  # the cluster files the run read
+    looked: set = field(default_factory=set)  # every path the readers asked about
 
 
 def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
@@ -385,7 +387,70 @@ def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
 
 
 def check(run: Run, cluster_files: list[Path]) -> Checked:
-    from olclint.engine.parallel import check_clusters, is_failure
+    """Check every cluster, or take the check stage's output from the result cache
+    (`olclint.cli.cache`) when nothing it depends on changed."""
+    key = _cache_key(run, cluster_files)
+    if key is not None:
+        from olclint.cli import cache
+
+        entry = cache.load(key, run.root)
+        if entry is not None:
+            return _from_cache(run, entry)
+    started = time.time_ns()
+    checked = _check(run, cluster_files)
+    if key is not None:
+        from olclint.cli import cache
+
+        cache.store(key, run.root, sorted(checked.looked), _to_cache(checked), started)
+    return checked
+
+
+def _cache_key(run: Run, cluster_files: list[Path]) -> str | None:
+    if getattr(run.args, "no_cache", False) or any(o.format == "html" for o in run.outputs):
+        return None  # html pictures need the model, which the cache does not keep
+    from olclint.cli import cache
+
+    try:
+        return cache.run_key(run, cluster_files)
+    except Exception:  # the cache is an optimisation: never a reason to fail
+        return None
+
+
+def _to_cache(checked: Checked) -> dict:
+    return {
+        "findings": checked.findings,
+        "notes": checked.notes,
+        "files": checked.files,
+        "sources": checked.workspace.sources,
+        "clusters": checked.clusters,
+        "cluster_files": checked.cluster_files,
+    }
+
+
+def _from_cache(run: Run, entry: dict) -> Checked:
+    from olclint.readers.workspace import Workspace
+
+    ws = Workspace(run.root, max_file_bytes=run.config.max_file_size)
+    ws.sources.update(entry["sources"])
+    return Checked(
+        list(entry["findings"]),
+        list(entry["notes"]),
+        entry["files"],
+        ws,
+        entry["clusters"],
+        [],
+        list(entry["cluster_files"]),
+    )
+
+
+def _check(run: Run, cluster_files: list[Path]) -> Checked:
+    from olclint.engine.parallel import (
+        MIN_PARALLEL,
+        auto_workers,
+        check_clusters,
+        check_one,
+        is_failure,
+    )
     from olclint.readers.workspace import Workspace
 
     active = run.active
@@ -394,18 +459,27 @@ def check(run: Run, cluster_files: list[Path]) -> Checked:
     findings: list[Finding] = []
     notes: list[Notification] = []
     checked = []  # the usable clusters, for the pictures of the html format
-    results = check_clusters(
-        run.root, cluster_files, active, run.today, run.config.preference_keys, ws.max_file_bytes
-    )
+    pictures = any(o.format == "html" for o in run.outputs)
+    jobs = getattr(run.args, "jobs", None)
+    args = (run.config.preference_keys, ws.max_file_bytes)
+    if (jobs or auto_workers(len(cluster_files))) <= 1 or len(cluster_files) < MIN_PARALLEL:
+        # one by one: each cluster's model is freed once its findings are taken
+        results = (check_one(run.root, p, active, run.today, *args) for p in cluster_files)
+    else:
+        results = check_clusters(run.root, cluster_files, active, run.today, *args, jobs=jobs)
+    looked: set[str] = {os.path.abspath(p) for p in cluster_files}
     for result, sources in results:
         ws.sources.update(sources)
+        looked.update(result.looked)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
-            if result.cluster.usable:
+            if result.cluster.usable and pictures:
                 checked.append(result.cluster)
         findings.extend(result.findings)
         notes.extend(result.notifications)
-    return Checked(findings, notes, files, ws, len(cluster_files), checked, list(cluster_files))
+    return Checked(
+        findings, notes, files, ws, len(cluster_files), checked, list(cluster_files), looked
+    )
 
 
 # --- filter ------------------------------------------------------------------------------

@@ -107,6 +107,18 @@ def _parser() -> argparse.ArgumentParser:
         help="SARIF: keep suppressed results, with their suppressions",
     )
     check.add_argument("--today", metavar="YYYY-MM-DD", help="start of the clean-up horizon")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file again instead of reusing the result of an identical run",
+    )
+    check.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        default=None,
+        help="worker processes for many clusters (default: decided by the clusters and CPUs)",
+    )
 
     rules = sub.add_parser("rules", help="list the rules", allow_abbrev=False)
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -125,6 +137,16 @@ def _parser() -> argparse.ArgumentParser:
 
     add_parsers(sub)
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _safe_streams() -> None:

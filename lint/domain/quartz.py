@@ -955,9 +955,24 @@ def _reading(state: _QuartzParse, index: int, dom_active: bool) -> str:
     return _plain_text(values, index)
 
 
+_PARSED: dict[str, CronExpr] = {}
+_PARSED_MAX = 4096
+
+
 def parse_cron(text: str) -> CronExpr:
     """Parse a cron expression as Quartz 2.3.2 does; raise CronError when Quartz refuses it
-    or cannot schedule it."""
+    or cannot schedule it. An expression is parsed once per process (the nodes of a cluster
+    often share one): the result is immutable, its fire-time memo a pure function of it."""
+    parsed = _PARSED.get(text)
+    if parsed is None:
+        parsed = _parse_cron(text)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[text] = parsed
+    return parsed
+
+
+def _parse_cron(text: str) -> CronExpr:
     state, fields, extra = _quartz_parse(text)
     sets = state.sets
     dom_active = _NO in sets[DOW]

@@ -78,19 +78,26 @@ def _offset(zone: dt.tzinfo, ts: float) -> int:
     return int(off.total_seconds()) if off is not None else 0
 
 
+# Sampling step of the offset search: no zone of the tz database changes its offset and
+# back within a day in the years olclint looks at (tests/test_schedule.py checks every
+# installed zone against an hourly search).
+_STEP = 86400
+
+
 @functools.lru_cache(maxsize=64)
-def _offset_segments(zone: dt.tzinfo, lo: int, hi: int) -> tuple[tuple[int, int, int], ...]:
+def _offset_segments(
+    zone: dt.tzinfo, lo: int, hi: int, step: int = _STEP
+) -> tuple[tuple[int, int, int], ...]:
     """[(utc_start, utc_end, offset)] covering [lo, hi): where the zone's UTC offset is constant.
 
-    Found by sampling every hour and bisecting to the second at each change: zones do not
-    change their offset twice within an hour. Cached: the clusters of one run share their
-    zones and horizon.
+    Found by sampling every `step` seconds (a day) and bisecting to the second at each
+    change. Cached: the clusters of one run share their zones and horizon.
     """
     segments: list[tuple[int, int, int]] = []
     start, current = lo, _offset(zone, lo)
     t = lo
     while t < hi:
-        nxt = min(t + 3600, hi)
+        nxt = min(t + step, hi)
         off = _offset(zone, nxt)
         if off != current:
             a, b = t, nxt  # offset(a) == current, offset(b) != current

@@ -5,7 +5,8 @@ loop would, and returns one result per cluster file, in input order, each with t
 lines its readers remembered (merge them into the run's `Workspace.sources`).
 
 - Few clusters (fewer than `MIN_PARALLEL`) or `jobs=1`: in this process, no pool.
-- Otherwise a process pool of `jobs` workers (default: the usable CPUs). Clusters go to
+- Otherwise a process pool of `jobs` workers (default: `auto_workers`, the free CPUs
+  when there are at least `AUTO_MIN_CLUSTERS` clusters, else no pool). Clusters go to
   the workers in contiguous chunks; results come back in input order.
 - A cluster whose check raises (a bug in olclint) becomes a result without findings and
   with one `Notification` naming the cluster file, like the sequential loop does; its
@@ -27,6 +28,7 @@ main module again: a script that calls `check_clusters` must guard its entry poi
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -38,6 +40,9 @@ from olclint.model.cluster import Cluster
 from olclint.readers.workspace import DEFAULT_MAX_FILE_BYTES, Workspace
 
 MIN_PARALLEL = 8  # fewer clusters than this: a pool costs more than it saves
+# Without `jobs`, a pool only when it pays: a typical cluster takes a few milliseconds and a
+# worker tens to start, so enough clusters, and CPUs that are not already busy.
+AUTO_MIN_CLUSTERS = 64
 CHUNKS_PER_JOB = 4  # chunks per worker: small enough to balance, big enough to batch
 
 FAILED = "check_failed"  # key in the placeholder Cluster.extra of a failed check
@@ -49,6 +54,21 @@ Outcome = tuple[ClusterResult, Sources]
 def usable_cpus() -> int:
     """The CPUs this process may run on (its affinity mask where the OS has one)."""
     return platform.usable_cpus()
+
+
+def auto_workers(count: int) -> int:
+    """The workers worth starting for `count` clusters when `--jobs` is not given: the
+    usable CPUs less the system's recent load (one-minute load average), 1 below
+    `AUTO_MIN_CLUSTERS` or when fewer than two CPUs are free."""
+    if count < AUTO_MIN_CLUSTERS:
+        return 1
+    cpus = usable_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        load = 0.0
+    free = int(cpus - load + 0.5)
+    return min(cpus, free) if free >= 2 else 1
 
 
 def resolve_rules(rules: Sequence[Rule] | Sequence[str]) -> tuple[Rule, ...]:
@@ -105,6 +125,8 @@ def check_one(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Outcome:
     """Build one cluster and run the rules on it; an exception becomes a notification."""
+    from dataclasses import replace
+
     from olclint.engine.runner import run_rules
     from olclint.model.build import build_cluster
 
@@ -113,8 +135,8 @@ def check_one(
         cluster = build_cluster(ws, cluster_file, preference_keys)
         result = run_rules(cluster, rules, today)
     except Exception as exc:  # a bug in olclint: report it, check the other clusters
-        return failed_result(cluster_file, ws, exc), ws.sources
-    return result, ws.sources
+        result = failed_result(cluster_file, ws, exc)
+    return replace(result, looked=tuple(sorted(ws.looked))), ws.sources
 
 
 # -- the worker side ------------------------------------------------------------------------
@@ -198,13 +220,13 @@ def check_clusters(
     """Check every cluster file; one (result, sources) per file, in input order.
 
     `rules` are Rule objects or registered rule ids. `jobs` is the number of worker
-    processes (None: the usable CPUs; 1: no pool). `start_method` ("fork", "spawn",
+    processes (None: `auto_workers`; 1: no pool). `start_method` ("fork", "spawn",
     "forkserver") overrides the choice described in the module docstring, and
     `OLCLINT_START_METHOD` too.
     """
     files = list(cluster_files)
     active = resolve_rules(rules)
-    workers = usable_cpus() if jobs is None else max(1, jobs)
+    workers = auto_workers(len(files)) if jobs is None else max(1, jobs)
     workers = min(workers, len(files))
     if workers <= 1 or len(files) < MIN_PARALLEL:
         return [

@@ -27,17 +27,63 @@ if TYPE_CHECKING:
     from olclint.model.facts import ClusterFacts
 
 
+class ClusterView:
+    """The graph and reachability of one cluster, each built on first use and shared by the
+    contexts of all its rules: a check whose rules only ask `reaches` never builds the
+    networkx graph (nor imports networkx)."""
+
+    def __init__(self, cluster: Cluster, facts: ClusterFacts | None, graph: Any = None):
+        self.cluster = cluster
+        self.facts = facts
+        self._graph = graph
+        self._reach: Any = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph | None:
+        if self._graph is None and self.facts is not None:
+            from olclint.model.graph import build_graph
+
+            self._graph = build_graph(self.cluster, self.facts)
+        return self._graph
+
+    @property
+    def reach(self) -> Any:
+        """What `olclint.model.graph.reaches` takes: the graph when it is built, else a
+        `olclint.model.reach.Reach` that answers the same."""
+        if self._graph is not None:
+            return self._graph
+        if self._reach is None:
+            from olclint.model.reach import Reach
+
+            self._reach = Reach(self.cluster)
+        return self._reach
+
+
 @dataclass(frozen=True)
 class Context:
     """What one rule sees of one cluster. `facts` and `graph` are None when the cluster
-    file is unusable (then only the input rules run)."""
+    file is unusable (then only the input rules run). The fifth argument is the graph
+    itself or a `ClusterView` that builds it when a rule first asks for it."""
 
     rule_id: str
     level: Level
     cluster: Cluster
     facts: ClusterFacts | None
-    graph: nx.MultiDiGraph | None
+    view: Any
     today: dt.date
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.view, ClusterView):
+            object.__setattr__(self, "view", ClusterView(self.cluster, self.facts, self.view))
+
+    @property
+    def graph(self) -> nx.MultiDiGraph | None:
+        return self.view.graph if self.facts is not None else None
+
+    @property
+    def reach(self) -> Any:
+        """Reachability for `olclint.model.graph.reaches`, without networkx when it can."""
+        return self.view.reach
 
     def finding(
         self,
@@ -76,6 +122,7 @@ class Rule:
     doc: str
     check: CheckFn
     security_severity: str | None = None  # a CVSS-like score ("8.0") for a security rule
+    uses_date: bool = False  # reads `Context.today` (`USES_DATE = True`): the cache keys on it
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -91,6 +138,7 @@ class Rule:
             doc=body.strip(),
             check=module.check,
             security_severity=getattr(module, "SECURITY_SEVERITY", None),
+            uses_date=bool(getattr(module, "USES_DATE", False)),
         )
 
     @property

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from olclint.core.findings import Finding, Notification
 from olclint.core.ids import INPUT_RULE_PREFIX
-from olclint.engine.rule import Context, Rule
+from olclint.engine.rule import ClusterView, Context, Rule
 from olclint.model.cluster import Cluster
 
 
@@ -19,6 +19,7 @@ class ClusterResult:
     cluster: Cluster
     findings: tuple[Finding, ...]
     notifications: tuple[Notification, ...] = ()
+    looked: tuple[str, ...] = ()  # the paths its readers asked about (for the result cache)
 
 
 def run_rules(
@@ -27,21 +28,20 @@ def run_rules(
     """Run every rule on one cluster.
 
     The facts are derived once (`olclint.model.facts.derive`) and the graph built from
-    them; each rule gets them in its `Context`, with the run's date. When the cluster file
-    itself is broken (`usable` is False), only the input rules run.
+    them when a rule first asks for it; each rule gets them in its `Context`, with the
+    run's date. When the cluster file itself is broken (`usable` is False), only the input
+    rules run.
     """
     findings: list[Finding] = []
     notes: list[Notification] = []
-    facts = graph = None
+    facts = None
     if cluster.usable:
         try:
             from olclint.model.facts import derive
-            from olclint.model.graph import build_graph
 
             facts = derive(cluster)
-            graph = build_graph(cluster, facts)
         except Exception as exc:  # a bug: say so and run what can still run
-            facts = graph = None
+            facts = None
             notes.append(
                 Notification(
                     f"building the facts of cluster '{cluster.name}' failed "
@@ -50,10 +50,11 @@ def run_rules(
                 )
             )
     day = today or dt.date.today()
+    view = ClusterView(cluster, facts)  # the graph is built if a rule asks for it
     for rule in rules:
-        if graph is None and not rule.id.startswith(INPUT_RULE_PREFIX):
+        if facts is None and not rule.id.startswith(INPUT_RULE_PREFIX):
             continue
-        ctx = Context(rule.id, rule.level, cluster, facts, graph, day)
+        ctx = Context(rule.id, rule.level, cluster, facts, view, day)
         try:
             produced = list(rule.check(ctx))
         except Exception as exc:  # a bug in one rule must not hide the others

@@ -24,11 +24,12 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from olclint.model.cluster import DEFAULT_MASTER_PORT, Cluster, IPAddress
+from olclint.model.reach import Reach
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from olclint.model.facts import ClusterFacts
 
 DATABASE = "database"
@@ -53,6 +54,8 @@ def build_graph(cluster: Cluster, facts: ClusterFacts | None = None) -> nx.Multi
         from olclint.model.facts import derive
 
         facts = derive(cluster)
+    import networkx as nx  # here: a check run answers reachability without it (model/reach.py)
+
     graph = nx.MultiDiGraph(cluster=cluster.name)
     for network in cluster.networks:
         graph.add_node(network_id(network.name), kind="network", cidr=str(network.cidr))
@@ -115,12 +118,15 @@ def networks_of(graph: nx.MultiDiGraph, nid: str) -> list[str]:
     return [t for _, t, d in graph.out_edges(nid, data=True) if d["kind"] == "member"]
 
 
-def reaches(graph: nx.MultiDiGraph, source: str, target: str, port: int) -> bool:
+def reaches(graph: nx.MultiDiGraph | Reach, source: str, target: str, port: int) -> bool:
     """Can `source` open a TCP connection to `target` on `port`, following declared routes?
 
     The networks each network reaches on a port are computed once per graph and port (the
-    graph is complete when rules ask), so asking for every server stays linear.
+    graph is complete when rules ask), so asking for every server stays linear. Given a
+    `Reach` (what `Context.reach` is during a check), it answers the same without networkx.
     """
+    if isinstance(graph, Reach):
+        return graph.reaches(source, target, port)
     closure = _reachable_networks(graph, port)
     if closure is None:
         return True
@@ -148,6 +154,8 @@ def _reachable_networks(graph: nx.MultiDiGraph, port: int) -> dict[str, set[str]
         return None
     closure = cache["ports"].get(port)
     if closure is None:
+        import networkx as nx
+
         allowed = nx.DiGraph()
         allowed.add_nodes_from(cache["networks"])
         for a, b, ports in cache["routes"]:
@@ -159,6 +167,8 @@ def _reachable_networks(graph: nx.MultiDiGraph, port: int) -> dict[str, set[str]
 
 
 def to_json(graph: nx.MultiDiGraph) -> str:
+    import networkx as nx
+
     data = nx.node_link_data(graph, edges="edges")
     return json.dumps(data, indent=2, sort_keys=True, default=str)
 

@@ -30,6 +30,26 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @functools.cache
+def _fast(name: str) -> Any:
+    """The yes/no validator of `olclint.model.fastschema`, or None when the schema uses a
+    keyword it does not implement (then jsonschema decides)."""
+    from olclint.model.fastschema import Unsupported, compile_schema
+
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:
+        return None
+
+
+def is_valid(data: Any, schema_name: str = "cluster.schema.json") -> bool:
+    """Whether `data` satisfies the schema, without importing jsonschema when it can."""
+    fast = _fast(schema_name)
+    if fast is not None:
+        return fast(data)
+    return _validator(schema_name).is_valid(data)
+
+
+@functools.cache
 def _validator(name: str) -> Any:
     import jsonschema
 
@@ -76,7 +96,12 @@ def _show(value: Any) -> str:
 
 
 def validate(doc: YamlDoc, schema_name: str = "cluster.schema.json") -> list[Finding]:
-    """Every schema error of `doc.data` as an OLC001 finding at the YAML node concerned."""
+    """Every schema error of `doc.data` as an OLC001 finding at the YAML node concerned.
+
+    A valid document (the common case) is recognised by the fast validator; jsonschema is
+    imported only to explain an invalid one."""
+    if is_valid(doc.data, schema_name):
+        return []
     validator = _validator(schema_name)
     findings: list[Finding] = []
     seen: set[tuple] = set()

@@ -27,6 +27,7 @@ What the keys mean (the settings catalogue, JDBC URLs, `host:port`) is the domai
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -73,10 +74,12 @@ class PrefsFile:
 
     def get(self, key: str) -> Property | None:
         """The last entry with this key (the one Java keeps), or None."""
-        for prop in reversed(self.properties):
-            if prop.key == key:
-                return prop
-        return None
+        return self._last.get(key)
+
+    @functools.cached_property
+    def _last(self) -> dict[str, Property]:
+        """key -> its last entry, built on the first `get` (a lookup per key, not a scan)."""
+        return {prop.key: prop for prop in self.properties}
 
 
 class _Positions:

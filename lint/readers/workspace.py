@@ -120,6 +120,9 @@ class Workspace:
     root: Path
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     sources: dict[str, list[str]] = field(default_factory=dict)
+    _real_folders: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # every path the readers asked about (absolute): what the result cache keys on
+    looked: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.root))
@@ -141,8 +144,26 @@ class Workspace:
                 return absolute.as_posix()
 
     def inside(self, path: Path) -> bool:
-        real = Path(os.path.realpath(path))
+        """Whether `path` is inside the root (after links). Every file the readers open or
+        examine is asked about here first, so `looked` records it."""
+        self.looked.add(os.path.abspath(path))
+        real = Path(self._realpath(path))
         return real.is_relative_to(self.root)  # the root itself or below it
+
+    def _realpath(self, path: Path) -> str:
+        """`os.path.realpath(path)`, with the real path of each folder resolved once per
+        run: realpath(folder/name) is realpath(folder)/name unless name is a link."""
+        absolute = os.path.abspath(path)
+        folder, name = os.path.split(absolute)
+        if not name:
+            return os.path.realpath(absolute)
+        real_folder = self._real_folders.get(folder)
+        if real_folder is None:
+            real_folder = self._real_folders[folder] = os.path.realpath(folder)
+        full = os.path.join(real_folder, name)
+        if os.path.islink(full):
+            return os.path.realpath(full)
+        return full
 
     def resolve(
         self, base_dir: Path, ref: str, where: Location | None, what: str, *, kind: str = "file"
