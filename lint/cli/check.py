@@ -405,13 +405,18 @@ def _with_level(finding: Finding, levels: dict[str, Level]) -> Finding:
     return finding if level is None or level is finding.level else replace(finding, level=level)
 
 
-def _writer(run: Run, checked: Checked) -> Writer:
-    """The run's writer: it refuses to write over any file the run read."""
+def read_paths(run: Run, checked: Checked) -> list[Path]:
+    """Every file the run read."""
     ws, files, config, args = checked.workspace, checked.files, run.config, run.args
     read = [ws.root / rel for rel in (*ws.sources, *files.kinds)]
     read += [*checked.cluster_files, *([config.path] if config.path else [])]
     read += [Path(args.baseline)] if args.baseline else []
-    return Writer(run.root, read)
+    return read
+
+
+def _writer(run: Run, checked: Checked) -> Writer:
+    """The run's writer: it refuses to write over any file the run read."""
+    return Writer(run.root, read_paths(run, checked))
 
 
 def filter_findings(run: Run, checked: Checked) -> tuple[list[Outcome], list[Notification]]:
@@ -654,6 +659,14 @@ def run_check(args: argparse.Namespace) -> int:
     checked = check(run, cluster_files)
     say_errors(run, notes, checked)
     outcomes, filter_notes = filter_findings(run, checked)
+    if args.fix or args.diff:
+        from olclint.cli.fix import run_fix
+
+        done = run_fix(run, cluster_files, checked, outcomes)
+        if isinstance(done, int):  # --diff: the diff is the output
+            return done
+        checked, outcomes, fix_notes = done
+        filter_notes += fix_notes
     report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
     write_reports(run, report, checked)
     return report.verdict.exit_code

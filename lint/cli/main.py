@@ -107,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
         help="SARIF: keep suppressed results, with their suppressions",
     )
     check.add_argument("--today", metavar="YYYY-MM-DD", help="start of the clean-up horizon")
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
+    fixing.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a unified diff, write nothing"
+    )
 
     rules = sub.add_parser("rules", help="list the rules", allow_abbrev=False)
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
