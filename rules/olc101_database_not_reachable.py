@@ -61,8 +61,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
+from olclint.domain.fixes import option_fix, setting_fix
 from olclint.domain.mysql import short
 from olclint.model.graph import DATABASE, reaches, server_id
+from olclint.rules._fixes import serving_bind_address
 
 ID = "OLC101"
 NAME = "DatabaseNotReachable"
@@ -140,6 +142,7 @@ def check(ctx) -> Iterator[Finding]:
                 f"({db_host})",
                 where,
                 related=(Related(db.loc("node") if db.node else db.location, "the database"),),
+                fix=_host_fix(node, target, facts.database.address),
                 node=node.name,
                 subject=target.host_key,
             )
@@ -178,6 +181,7 @@ def check(ctx) -> Iterator[Finding]:
                 f"listens on {listen.describe()} only{extra}",
                 bind.option.location,
                 related=url_related,
+                fix=_bind_fix(bind.option, serving_bind_address(cluster, facts)),
                 node=node.name,
                 subject="bind-address",
             )
@@ -203,3 +207,23 @@ def check(ctx) -> Iterator[Finding]:
                 node=node.name,
                 subject="route",
             )
+
+
+def _host_fix(node, target, address):
+    """`db.host` of the server's store to the database's address (never a host inside a
+    `database.url`, which may hold a password)."""
+    if target.host_key != "db.host" or address is None:
+        return None
+    return setting_fix(
+        node.setting("database.host"),
+        str(address),
+        f"set db.host to {address} on {node.name}, the database server's address",
+    )
+
+
+def _bind_fix(option, value):
+    if value is None:
+        return None
+    return option_fix(
+        option, value, f"set bind-address to {value}, which serves every Connect server"
+    )

@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
+from olclint.domain.fixes import setting_fix
 from olclint.domain.mysql import short
 
 ID = "OLC102"
@@ -72,6 +73,11 @@ def check(ctx) -> Iterator[Finding]:
                 f"({target.port_key}) but the database listens on {listen_where}",
                 target.port_location,
                 related=listen_related,
+                fix=setting_fix(
+                    node.setting("database.port") if target.port_key == "db.port" else None,
+                    str(listening),
+                    f"set db.port to {listening} on {node.name}, the port the database listens on",
+                ),
                 node=node.name,
                 subject=f"{target.port_key}:port",
             )

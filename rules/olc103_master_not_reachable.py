@@ -54,6 +54,7 @@ import ipaddress
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
+from olclint.domain.fixes import setting_fix
 from olclint.model.cluster import DEFAULT_MASTER_PORT
 from olclint.model.graph import reaches, server_id
 from olclint.rules._settings import undecided
@@ -115,6 +116,12 @@ def _port_findings(ctx, node, master, listen, listen_setting, location) -> Itera
             f"{master.name} listens on {listen_text}; {fix_here}",
             setting.value_location or setting.location,
             related=(Related(listen_at, f"{master.name} listens on port {listen}"),),
+            fix=setting_fix(
+                setting if setting.name == "master.port" else None,
+                str(listen),
+                f"set server.connections.master.port to {listen} on {node.name}, the port "
+                f"{master.name} listens on",
+            ),
             node=node.name,
             subject=f"{setting.name}:port",
         )

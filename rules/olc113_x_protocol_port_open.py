@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level
+from olclint.domain.fixes import option_fix
 
 ID = "OLC113"
 NAME = "XProtocolPortOpen"
@@ -65,5 +66,12 @@ def check(ctx) -> Iterator[Finding]:
         f"the X Protocol listener still listens on {xlisten.describe()}, port "
         f"{opts.mysqlx_port.value}; add mysqlx=OFF or a mysqlx-bind-address",
         bind.option.location,
+        fix=option_fix(
+            opts.mysqlx_bind_address.option,
+            str(bind.value),
+            f"set mysqlx-bind-address to {bind.value}, like the bind-address",
+        )
+        if "," not in str(bind.value)
+        else None,
         subject="mysqlx",
     )

@@ -662,7 +662,11 @@ def run_check(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from olclint.cli.fix import run_fix
 
-        done = run_fix(run, cluster_files, checked, outcomes)
+        def recheck() -> tuple[Checked, list[Outcome]]:
+            again = check(run, cluster_files)
+            return again, filter_findings(run, again)[0]
+
+        done = run_fix(run, checked, outcomes, read_paths(run, checked), recheck)
         if isinstance(done, int):  # --diff: the diff is the output
             return done
         checked, outcomes, fix_notes = done

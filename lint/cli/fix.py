@@ -199,11 +199,10 @@ def still_reported(fixed: list[Finding], findings: list[Finding]) -> list[Findin
     return [f for f in fixed if f.fingerprint in now]
 
 
-def run_fix(run, cluster_files: list[Path], checked, outcomes):
+def run_fix(run, checked, outcomes, protected: list[Path], recheck):
     """The fix stage of `run_check`: with `--diff` the exit code; with `--fix` the second
-    check's `Checked`, outcomes and the notes of the fix."""
-    from olclint.cli.check import check, filter_findings, read_paths
-
+    check's `Checked`, outcomes (from `recheck()`) and the notes of the fix. `protected`
+    are the files the run read: only the edited ones among them are written."""
     kinds = checked.files.kinds
     counting = [o.finding for o in outcomes if o.counts]
     edited = edit(run.root, counting, kinds)
@@ -211,9 +210,8 @@ def run_fix(run, cluster_files: list[Path], checked, outcomes):
         return print_diff(edited, kinds)
     if not edited.new:
         return checked, outcomes, [*edited.notes, summary(edited)]
-    notes = write(run.root, edited, read_paths(run, checked))
-    again = check(run, cluster_files)
-    outcomes_again, _ = filter_findings(run, again)
+    notes = write(run.root, edited, protected)
+    again, outcomes_again = recheck()
     left = still_reported(edited.plan.fixed, [o.finding for o in outcomes_again if o.counts])
     if left:
         restore(run.root, edited, None, sorted(edited.new))
