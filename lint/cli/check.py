@@ -648,6 +648,12 @@ def say_errors(run: Run, notes: Iterable[Notification], checked: Checked) -> Non
                 )
 
 
+def _write_sql(run: Run, checked: Checked, outcomes: list[Outcome]) -> Notification:
+    from olclint.cli.sql import write_sql
+
+    return write_sql(run, checked, outcomes, read_paths(run, checked))
+
+
 def run_check(args: argparse.Namespace) -> int:
     paths = command_paths(args)
     if not paths:
@@ -668,9 +674,13 @@ def run_check(args: argparse.Namespace) -> int:
 
         done = run_fix(run, checked, outcomes, read_paths(run, checked), recheck)
         if isinstance(done, int):  # --diff: the diff is the output
+            if args.sql:
+                _write_sql(run, checked, outcomes)
             return done
         checked, outcomes, fix_notes = done
         filter_notes += fix_notes
+    if args.sql:
+        filter_notes.append(_write_sql(run, checked, outcomes))
     report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
     write_reports(run, report, checked)
     return report.verdict.exit_code

@@ -107,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
         help="SARIF: keep suppressed results, with their suppressions",
     )
     check.add_argument("--today", metavar="YYYY-MM-DD", help="start of the clean-up horizon")
+    check.add_argument(
+        "--sql",
+        metavar="FILE",
+        help="write the statements that make the grant rules pass (OLC110, 112, 503)",
+    )
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
     fixing.add_argument(
