@@ -70,7 +70,7 @@ def _plan(cluster, facts, counted: list[Finding]) -> tuple[list[sql.Need], list[
         if len(hosts) == 1 and len(members) > 1 and not _picked(kept, user, hosts, clients, db):
             hosts = [str(s) for s in sources]  # another account would win over the pattern
         if len(hosts) == 1 and len(members) > 1:
-            names = tuple(name for name, _ in members)
+            names = tuple(name for name, _, _ in members)
             needs.append(sql.Need(user, hosts[0], schema, names, (user, hosts[0]) in existing))
             continue
         for name, source, _ in members:
