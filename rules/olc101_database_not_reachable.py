@@ -69,6 +69,20 @@ from olclint.rules._fixes import serving_bind_address
 ID = "OLC101"
 NAME = "DatabaseNotReachable"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` edits one value for two of its findings:
+
+- a server whose `db.host` (in its
+  `com.objectiflune.repository.eclipselink.generic.prefs`) names another host: `db.host`
+  becomes the database server's address;
+- a `bind-address` that does not serve a Connect server: it becomes the narrowest value
+  that serves every Connect server: the one address they all connect to, else the list
+  of those addresses where the engine reads a list (MySQL 8.0.13, MariaDB 10.11), else
+  `0.0.0.0` when they are all IPv4.
+
+A host inside a `database.url` is not edited (the URL may hold a password), nor is an
+inline value of cluster.yaml. The other findings have no automatic fix.
+"""
 
 
 def _who(node, target) -> str:

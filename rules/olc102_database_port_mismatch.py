@@ -42,6 +42,12 @@ from olclint.domain.mysql import short
 ID = "OLC102"
 NAME = "DatabasePortMismatch"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets `db.port` of the server's
+`com.objectiflune.repository.eclipselink.generic.prefs` to the port the database
+listens on. A port inside a `database.url` and `database.port` of cluster.yaml are not
+edited.
+"""
 
 
 def check(ctx) -> Iterator[Finding]:

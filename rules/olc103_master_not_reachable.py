@@ -62,6 +62,11 @@ from olclint.rules._settings import undecided
 ID = "OLC103"
 NAME = "MasterNotReachable"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets an extension's `server.connections.master.port` to the master's
+`server.primary.port` (or its default). A `master.location` URL that names another host or
+port, and a missing key, are left to you.
+"""
 
 
 def _names_master(host: str, master) -> bool:

@@ -43,6 +43,10 @@ from olclint.domain.fixes import option_fix
 ID = "OLC113"
 NAME = "XProtocolPortOpen"
 LEVEL = Level.NOTE
+FIX = """
+`--fix` sets an existing `mysqlx-bind-address` line to the `bind-address` value (a single
+address). Adding a line (`mysqlx = OFF`) is left to you.
+"""
 
 
 def check(ctx) -> Iterator[Finding]:

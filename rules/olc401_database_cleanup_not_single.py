@@ -61,6 +61,12 @@ from olclint.rules._settings import cleanup_described, setting_bool, undecided
 ID = "OLC401"
 NAME = "DatabaseCleanupNotSingle"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets `cleanup.database` (`cleanup.database.enabled` in Connect's
+`com.objectiflune.cleanup.prefs`) to `false` on each reported server: one that does not
+host the database, or, with an external database, every server after the first that runs
+it. "No server runs it" has no automatic fix.
+"""
 
 
 def check(ctx):

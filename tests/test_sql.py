@@ -55,9 +55,7 @@ def test_script_on_mysql_80_never_puts_identified_inside_grant() -> None:
     text = sql.script("mysql", (8, 0, 36), needs, [("root", "%", "why")], title="t")
     assert text == (
         "-- t\n"
-        "-- Database server: MySQL 8.0.36.\n"
-        + REPLACE
-        + "\n-- ext01\n"
+        "-- Database server: MySQL 8.0.36.\n" + REPLACE + "\n-- ext01\n"
         "CREATE USER 'olc'@'10.0.0.5' IDENTIFIED BY '<password of olc>';\n"
         "GRANT ALL PRIVILEGES ON `objectiflune`.* TO 'olc'@'10.0.0.5';\n"
         "\n-- ext02\n"
@@ -83,9 +81,7 @@ def _sql(case: str, tmp_path: Path, capsys) -> str:
     [
         (
             "olc110_grants",
-            HEAD
-            + REPLACE
-            + "\n-- master01\n"
+            HEAD + REPLACE + "\n-- master01\n"
             "GRANT ALL PRIVILEGES ON `objectiflune`.* TO 'root'@'127.0.0.1';\n"
             "\n-- ext01\n"
             "CREATE USER 'root'@'192.168.10.21' IDENTIFIED BY '<password of root>';\n"
@@ -96,9 +92,7 @@ def _sql(case: str, tmp_path: Path, capsys) -> str:
         ),
         (
             "olc112_root_any_host",  # master01 logs in through root@%: its own account first
-            HEAD
-            + REPLACE
-            + "\n-- master01\n"
+            HEAD + REPLACE + "\n-- master01\n"
             "CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '<password of root>';\n"
             "GRANT ALL PRIVILEGES ON `objectiflune`.* TO 'root'@'127.0.0.1';\n"
             "\n-- root from any host (master01/grants.sql:1:1)\n"
