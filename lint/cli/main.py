@@ -38,6 +38,11 @@ exit codes:
   2  a usage or configuration error (a missing path, an unknown rule id), or olclint
      itself failed (the findings it has are still reported)
 
+fixes: --fix applies the safe fixes and checks again (files restored, exit 2, if a fixed
+finding remains); --diff prints them as a unified diff for patch -p1 (exit 1 when there
+is something to fix); --sql FILE writes the CREATE USER / GRANT / DROP USER statements
+that make OLC110 pass (a password placeholder, never a password)
+
 reports: --format FMT to standard output (or --output FILE), --format FMT=FILE to a file;
 repeat it for several reports from one run, e.g. --format text --format sarif=olclint.sarif
 """
