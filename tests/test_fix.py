@@ -24,7 +24,12 @@ CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "expect.yaml").is_file())
 # (rule, path, line, old line, new line).
 RS = "com.objectiflune.repository.eclipselink.generic.prefs"
 BIND = "bind-address=127.0.0.1,192.168.10.10"
+CS = "com.objectiflune.cleanup.prefs"
+STAG = ("cleanup.cron.schedule=0 0 3 * * ?", "cleanup.cron.schedule=0 0 1 * * ?")
 FIXED = {
+    "olc008_real_store_ignored": [  # master01's override keeps 03:00, ext01 moves on
+        ("OLC402", f"ext01/.settings/{CS}", 5, STAG[0], "cleanup.cron.schedule=0 0 4 * * ?"),
+    ],
     "olc101_bind_loopback": [
         (
             "OLC101",
@@ -69,6 +74,10 @@ FIXED = {
     ],
     "olc401_database_cleanup": [
         ("OLC401", "ext01/cleanup.prefs", 4, "cleanup.database=true", "cleanup.database=false"),
+    ],
+    "olc402_stagger_fix": [  # one fix, two values: 02:10 -> 03:00, 02:00 -> 01:00
+        ("OLC402", f"ext01/.settings/{CS}", 5, "cleanup.cron.schedule=0 10 2 * * ?", STAG[0]),
+        ("OLC402", f"ext02/.settings/{CS}", 5, "cleanup.cron.schedule=0 0 2 * * ?", STAG[1]),
     ],
     "olc4_real_store_cleanup": [
         (
@@ -241,7 +250,8 @@ def test_fix_then_check_and_diff_applies_with_patch(
             if a != b:
                 assert a[len(a.rstrip(b"\r\n")) :] == b[len(b.rstrip(b"\r\n")) :]
                 changed.append((path, number))
-    named = sorted({(f["fix"]["location"]["path"], f["fix"]["location"]["line"]) for f in fixable})
+    edits = [(f["rule"], e) for f in fixable for e in [f["fix"], *f["fix"].get("also", [])]]
+    named = sorted({(e["location"]["path"], e["location"]["line"]) for _, e in edits})
     assert changed == named  # only the values the fixes name
 
     _, again = _json(fixed, case, capsys)
@@ -249,7 +259,7 @@ def test_fix_then_check_and_diff_applies_with_patch(
     assert [
         f for f in again if (f["rule"], f["location"]["path"], f["location"]["line"]) in gone
     ] == []
-    got = [(f["rule"], f["fix"]["location"]["path"], f["fix"]["location"]["line"]) for f in fixable]
+    got = [(rule, e["location"]["path"], e["location"]["line"]) for rule, e in edits]
     assert got == [(r, p, n) for r, p, n, _, _ in FIXED[name]]
     for _, path, line, old_line, new_line in FIXED[name]:
         assert before[path].splitlines()[line - 1].decode("latin-1") == old_line

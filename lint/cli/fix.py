@@ -44,7 +44,7 @@ def _is_prefs(path: str, kinds: dict[str, str]) -> bool:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{n} {word}{'' if n == 1 else ('es' if word.endswith('x') else 's')}"
 
 
 def _listed(plan: fixes.Plan) -> list[Notification]:

@@ -56,11 +56,17 @@ class Related:
 
 @dataclass(frozen=True)
 class Fix:
-    """Replace the text of `location`'s region (a single line region) by `replacement`."""
+    """Replace the text of `location`'s region (a single line region) by `replacement`;
+    `also`: more edits of the same fix, applied with it or not at all."""
 
     description: str
     location: Location
     replacement: str
+    also: tuple[Fix, ...] = ()
+
+    @property
+    def edits(self) -> tuple[Fix, ...]:
+        return (self, *self.also)
 
 
 @dataclass(frozen=True)

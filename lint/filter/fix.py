@@ -4,7 +4,8 @@
 fixes that are listed only:
 
 - **safe**: the region is on one line, has an end, and the replacement holds no line
-  break; the same edit proposed by several findings (one `bind-address` for every
+  break, for every edit of the fix (`Fix.also`: a fix of several values, applied whole or
+  not at all); the same fix proposed by several findings (one `bind-address` for every
   server) is applied once;
 - **conflict**: two different edits touch one value (overlapping regions of a file):
   neither is applied;
@@ -66,12 +67,10 @@ class Plan:
 
     @property
     def fixed(self) -> list[Finding]:
-        return [f for e in self.edits for f in e.findings]
+        return list(dict.fromkeys(f for e in self.edits for f in e.findings))
 
 
-def _unsafe_reason(finding: Finding) -> str | None:
-    fix = finding.fix
-    assert fix is not None
+def _unsafe_reason(fix) -> str | None:
     loc = fix.location
     if loc.end_column is None or loc.end_line not in (None, loc.line):
         return "its region is not one value on one line"
@@ -84,6 +83,11 @@ def _unsafe_reason(finding: Finding) -> str | None:
     return None
 
 
+def _key(fix) -> tuple:
+    loc = fix.location
+    return (loc.path, loc.line, loc.column, loc.end_column, fix.replacement)
+
+
 def plan(findings: Iterable[Finding]) -> Plan:
     """The run's fixes, sorted into safe edits, conflicts and unsafe ones."""
     result = Plan()
@@ -91,24 +95,27 @@ def plan(findings: Iterable[Finding]) -> Plan:
     for finding in findings:
         if finding.fix is None:
             continue
-        why = _unsafe_reason(finding)
+        why = next(filter(None, map(_unsafe_reason, finding.fix.edits)), None)
         if why is not None:
             result.unsafe.append((finding, why))
             continue
-        loc = finding.fix.location
-        key = (loc.path, loc.line, loc.column, loc.end_column, finding.fix.replacement)
+        key = tuple(sorted({_key(e) for e in finding.fix.edits}))
+        own = [Edit(*k, ()) for k in key]
+        if any(a.overlaps(b) for i, a in enumerate(own) for b in own[i + 1 :]):
+            result.unsafe.append((finding, "two of its edits touch one value"))
+            continue
         merged.setdefault(key, []).append(finding)
-    candidates = [Edit(*key, tuple(found)) for key, found in merged.items()]
+    groups = [[Edit(*k, tuple(found)) for k in key] for key, found in merged.items()]
     clashing: set[int] = set()
-    for i, a in enumerate(candidates):
-        for j in range(i + 1, len(candidates)):
-            if a.overlaps(candidates[j]):
+    for i, a in enumerate(groups):
+        for j in range(i + 1, len(groups)):
+            if any(x.overlaps(y) for x in a for y in groups[j]):
                 clashing.update((i, j))
-    for i, edit in enumerate(candidates):
+    for i, group in enumerate(groups):
         if i in clashing:
-            result.conflicts.extend(edit.findings)
+            result.conflicts.extend(group[0].findings)
         else:
-            result.edits.append(edit)
+            result.edits.extend(group)
     result.edits.sort(key=lambda e: (e.path, e.line, e.column))
     return result
 
