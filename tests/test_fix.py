@@ -354,3 +354,36 @@ def test_a_fix_that_does_not_resolve_is_undone(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"still reports OLC201 \(a.prefs:1:3\); every edited"):
         run_fix(run, checked, [Outcome(bad)], [], recheck)
     assert (tmp_path / "a.prefs").read_bytes() == b"k=1\r\n"
+
+
+@pytest.mark.oracle
+def test_diff_never_shows_a_secret_near_an_edit(tmp_path: Path, capsys) -> None:
+    patch = require("patch")
+    root = tmp_path / "repo"
+    shutil.copytree(CASES_DIR / "olc1_real_store_database", root)
+    store = root / "ext01" / ".settings" / RS
+    data = store.read_bytes()
+    assert b"db.host=localhost\r\n" in data
+    secret = b"db.host=localhost\r\ndb.password=Sup3r-S3cret\r\n"
+    store.write_bytes(data.replace(b"db.host=localhost\r\n", secret))
+    assert main(["check", str(root), "--root", str(root), "--diff"]) == 1
+    diff = capsys.readouterr().out
+    assert "Sup3r-S3cret" not in diff
+    assert diff.startswith(  # no context lines in that file
+        f"--- a/ext01/.settings/{RS}\n+++ b/ext01/.settings/{RS}\n@@ -3 +3 @@\n"
+        "-db.host=localhost\r\n+db.host=192.168.10.10\r\n"
+        f"--- a/ext02/.settings/{RS}\n"
+    )
+    done = subprocess.run(
+        [patch, "-p1", "--quiet"], input=diff.encode(), cwd=root, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert store.read_bytes() == data.replace(
+        b"db.host=localhost\r\n", b"db.host=192.168.10.10\r\ndb.password=Sup3r-S3cret\r\n"
+    )
+
+
+def test_secret_lines() -> None:
+    data = b"a=1\r\npassword=x\r\nb=2"
+    assert fixes.secret_lines(data, ["a=1", "password=***", "b=2"], prefs=True) == {2}
+    assert fixes.secret_lines(data, None, prefs=True) == {1, 2, 3}

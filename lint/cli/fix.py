@@ -107,16 +107,38 @@ def _not_fixed(e: fixes.Edit, why: str) -> Notification:
     )
 
 
-def diff_text(edited: Edited, kinds: dict[str, str]) -> bytes:
-    return b"".join(
-        fixes.unified_diff(path, edited.old[path], edited.new[path], prefs=_is_prefs(path, kinds))
-        for path in sorted(edited.new)
-    )
+CONTEXT = 3  # lines of context, unless one of them holds a secret
 
 
-def print_diff(edited: Edited, kinds: dict[str, str]) -> int:
+def diff_text(
+    edited: Edited, kinds: dict[str, str], shown: dict[str, list[str]]
+) -> tuple[bytes, list[Notification]]:
+    """The diff of every edited file. No secret is printed: a file whose context lines hold
+    one (a line olclint shows redacted) gets no context lines; one whose edited line holds
+    one is not shown at all (`--fix` still applies it)."""
+    out, notes = [], []
+    for path in sorted(edited.new):
+        old, new, prefs = edited.old[path], edited.new[path], _is_prefs(path, kinds)
+        secret = fixes.secret_lines(old, shown.get(path), prefs=prefs)
+        edited_lines = {e.line for e in edited.plan.edits if e.path == path}
+        if secret & edited_lines:
+            notes.append(
+                Notification(
+                    f"--diff: {path} is not shown: an edited line holds a secret",
+                    level=Level.WARNING,
+                )
+            )
+            continue
+        near = {n + d for n in edited_lines for d in range(-CONTEXT, CONTEXT + 1)}
+        context = 0 if secret & near else CONTEXT
+        out.append(fixes.unified_diff(path, old, new, prefs=prefs, context=context))
+    return b"".join(out), notes
+
+
+def print_diff(edited: Edited, kinds: dict[str, str], shown: dict[str, list[str]]) -> int:
     """`--diff`: the diff on standard output, what is not fixed on standard error."""
-    data = diff_text(edited, kinds)
+    data, hidden = diff_text(edited, kinds, shown)
+    edited.notes += hidden
     stream = sys.stdout
     stream.flush()
     buffer = getattr(stream, "buffer", None)
@@ -207,7 +229,7 @@ def run_fix(run, checked, outcomes, protected: list[Path], recheck):
     counting = [o.finding for o in outcomes if o.counts]
     edited = edit(run.root, counting, kinds)
     if run.args.diff:
-        return print_diff(edited, kinds)
+        return print_diff(edited, kinds, checked.workspace.sources)
     if not edited.new:
         return checked, outcomes, [*edited.notes, summary(edited)]
     notes = write(run.root, edited, protected)

@@ -175,7 +175,21 @@ def apply(data: bytes, edits: Iterable[Edit], *, prefs: bool) -> bytes:
     return b"".join(lines)
 
 
-def unified_diff(path: str, old: bytes, new: bytes, *, prefs: bool) -> bytes:
+def secret_lines(data: bytes, shown: list[str] | None, *, prefs: bool) -> set[int]:
+    """The 1-based lines of `data` that differ from `shown`, the lines as olclint shows
+    them (secrets redacted): every line when `shown` is unknown."""
+    codec = _codec(data, prefs)
+    lines = [line.rstrip(b"\r\n").decode(codec, "replace") for line in _lines(data, prefs)]
+    if shown is None:
+        return set(range(1, len(lines) + 1))
+    return {
+        number
+        for number, line in enumerate(lines, 1)
+        if number > len(shown) or shown[number - 1] != line
+    }
+
+
+def unified_diff(path: str, old: bytes, new: bytes, *, prefs: bool, context: int = 3) -> bytes:
     """A unified diff of `path` (relative to the root) for `patch -p1`, byte-exact: line
     ends are kept inside the lines and a missing final newline is marked."""
     import difflib
@@ -184,7 +198,7 @@ def unified_diff(path: str, old: bytes, new: bytes, *, prefs: bool) -> bytes:
     a = [line.decode("latin-1") for line in _lines(old, False)]
     b = [line.decode("latin-1") for line in _lines(new, False)]
     out: list[str] = []
-    for line in difflib.unified_diff(a, b, f"a/{path}", f"b/{path}", n=3):
+    for line in difflib.unified_diff(a, b, f"a/{path}", f"b/{path}", n=context):
         if line.startswith(("---", "+++")):
             out.append(line.rstrip("\n") + "\n")
         elif line.startswith("@@"):
