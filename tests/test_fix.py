@@ -335,24 +335,53 @@ def test_diff_exit_codes_and_notes(tmp_path: Path, capsys) -> None:
     assert captured.out.startswith("--- a/master01/settings/engines.prefs\n")
 
 
-def test_a_fix_that_does_not_resolve_is_undone(tmp_path: Path) -> None:
+def _fake_run(tmp_path: Path):
     from types import SimpleNamespace
 
-    from olclint.cli.common import UsageError
-    from olclint.cli.fix import run_fix
     from olclint.filter.outcome import Outcome
 
     (tmp_path / "a.prefs").write_bytes(b"k=1\r\n")
     bad = finding("a.prefs", 1, 3, 4, "2")
     run = SimpleNamespace(root=tmp_path, args=SimpleNamespace(diff=False))
-    checked = SimpleNamespace(files=SimpleNamespace(kinds={}))
+    checked = SimpleNamespace(files=SimpleNamespace(kinds={}), workspace=SimpleNamespace())
+    return run, checked, bad, Outcome
 
-    def recheck():
-        assert (tmp_path / "a.prefs").read_bytes() == b"k=2\r\n"
+
+def test_a_fix_that_does_not_resolve_is_not_applied(tmp_path: Path) -> None:
+    from olclint.cli.fix import run_fix
+
+    run, checked, bad, Outcome = _fake_run(tmp_path)
+    seen = []
+
+    def recheck(at=None):
+        assert at is not None and at != tmp_path  # checked on a copy, never in place
+        seen.append((at / "a.prefs").read_bytes())
         return checked, [Outcome(bad)]  # still reported
 
+    again, outcomes, notes = run_fix(run, checked, [Outcome(bad)], [tmp_path / "a.prefs"], recheck)
+    assert seen == [b"k=2\r\n"]
+    assert (tmp_path / "a.prefs").read_bytes() == b"k=1\r\n"
+    assert again is checked and [o.finding for o in outcomes] == [bad]  # reported as it was
+    assert [n.message for n in notes] == [
+        "not fixed: OLC201 at a.prefs:1:3: checking the fixed files again still reports it",
+        "fixed: nothing to fix",
+    ]
+
+
+def test_a_fix_still_reported_in_place_is_undone(tmp_path: Path) -> None:
+    from olclint.cli.common import UsageError
+    from olclint.cli.fix import run_fix
+
+    run, checked, bad, Outcome = _fake_run(tmp_path)
+
+    def recheck(at=None):
+        if at is not None:
+            return checked, []  # the copy says fixed
+        assert (tmp_path / "a.prefs").read_bytes() == b"k=2\r\n"
+        return checked, [Outcome(bad)]  # in place it is still there
+
     with pytest.raises(UsageError, match=r"still reports OLC201 \(a.prefs:1:3\); every edited"):
-        run_fix(run, checked, [Outcome(bad)], [], recheck)
+        run_fix(run, checked, [Outcome(bad)], [tmp_path / "a.prefs"], recheck)
     assert (tmp_path / "a.prefs").read_bytes() == b"k=1\r\n"
 
 

@@ -668,9 +668,15 @@ def run_check(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from olclint.cli.fix import run_fix
 
-        def recheck() -> tuple[Checked, list[Outcome]]:
-            again = check(run, cluster_files)
-            return again, filter_findings(run, again)[0]
+        def recheck(at: Path | None = None) -> tuple[Checked, list[Outcome]]:
+            """Check again: in place, or on a copy of the read files under `at`."""
+            if at is None:
+                again = check(run, cluster_files)
+                return again, filter_findings(run, again)[0]
+            quiet = argparse.Namespace(**{**vars(args), "write_baseline": None})
+            moved = replace(run, root=at, args=quiet)
+            again = check(moved, [at / _shown(Path(p), run.root) for p in cluster_files])
+            return again, filter_findings(moved, again)[0]
 
         done = run_fix(run, checked, outcomes, read_paths(run, checked), recheck)
         if isinstance(done, int):  # --diff: the diff is the output

@@ -3,13 +3,17 @@
     plan     the fixes of the findings that count (`olclint.filter.fix.plan`): safe edits,
              conflicts, unsafe ones
     edit     each file's new bytes (`olclint.filter.fix.apply`), from the bytes on disk
-    --diff   a unified diff of every edited file on standard output, nothing written;
-             exit 1 when there is something to fix, else 0
+    verify   the clusters are checked again on a copy (a temporary folder) of the files
+             the run read, with the edits; a fix whose finding is still reported is
+             dropped with a note, and the others are verified again
+    --diff   a unified diff of every verified edit on standard output, nothing written,
+             no secret shown; exit 1 when there is something to fix, else 0
     --fix    each edited file written through the run's `Writer` (atomic, inside the root,
              never a file the run only read); a file that git does not track is named in a
              note, since no earlier version of it is kept
-    verify   the clusters are checked again; when a fixed finding is still reported, every
-             edited file is restored and the run fails (exit 2)
+    check    the clusters are checked again in place, for the report; when a fixed finding
+             is still reported there, every edited file is restored and the run fails
+             (exit 2)
 
 Conflicts (two fixes on one value) and unsafe fixes are listed in notes, never applied.
 """
@@ -221,13 +225,77 @@ def still_reported(fixed: list[Finding], findings: list[Finding]) -> list[Findin
     return [f for f in fixed if f.fingerprint in now]
 
 
+def verify(root: Path, edited: Edited, read: list[Path], recheck) -> list[Finding]:
+    """The fixed findings that a check of the edited files still reports, on a copy (in a
+    temporary folder) of the files the run read, with the edits: nothing is written in the
+    root."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="olclint-fix-") as tmp:
+        base = Path(tmp)
+        for path in read:
+            rel = _under(root, Path(path))
+            if rel is None or not os.path.isfile(path):
+                continue
+            (base / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, base / rel)
+        for rel, data in edited.new.items():
+            (base / rel).parent.mkdir(parents=True, exist_ok=True)
+            (base / rel).write_bytes(data)
+        _, outcomes = recheck(base)
+    return still_reported(edited.plan.fixed, [o.finding for o in outcomes if o.counts])
+
+
+def _under(root: Path, path: Path) -> str | None:
+    """`path` relative to `root` (as written, else after links), None outside it."""
+    for a, b in (
+        (os.path.abspath(path), os.path.abspath(root)),
+        (os.path.realpath(path), os.path.realpath(root)),
+    ):
+        rel = os.path.relpath(a, b)
+        if rel != ".." and not rel.startswith(".." + os.sep) and not os.path.isabs(rel):
+            return rel
+    return None
+
+
+def verified(root: Path, findings: list[Finding], kinds, read, recheck) -> Edited:
+    """The edits of `findings` whose findings a check of the edited copy no longer
+    reports; a fix that does not resolve its finding is dropped, with a note, and the
+    others are checked again (a few rounds at most)."""
+    dropped: list[Notification] = []
+    for _ in range(3):
+        edited = edit(root, findings, kinds)
+        if not edited.new:
+            break
+        left = verify(root, edited, read, recheck)
+        if not left:
+            break
+        for finding in left:
+            dropped.append(
+                Notification(
+                    f"not fixed: {finding.rule} at {finding.fix.location}: checking the "  # type: ignore[union-attr]
+                    "fixed files again still reports it",
+                    level=Level.NOTE,
+                    rule=finding.rule,
+                )
+            )
+        gone = {f.fingerprint for f in left}
+        findings = [f for f in findings if f.fingerprint not in gone]
+    else:
+        edited = edit(root, [], kinds)
+    edited.notes += dropped
+    return edited
+
+
 def run_fix(run, checked, outcomes, protected: list[Path], recheck):
     """The fix stage of `run_check`: with `--diff` the exit code; with `--fix` the second
     check's `Checked`, outcomes (from `recheck()`) and the notes of the fix. `protected`
-    are the files the run read: only the edited ones among them are written."""
+    are the files the run read: only the edited ones among them are written. The edits
+    are verified first on a copy (`verified`), then checked again in place."""
     kinds = checked.files.kinds
     counting = [o.finding for o in outcomes if o.counts]
-    edited = edit(run.root, counting, kinds)
+    edited = verified(run.root, counting, kinds, protected, recheck)
     if run.args.diff:
         return print_diff(edited, kinds, checked.workspace.sources)
     if not edited.new:
