@@ -123,3 +123,77 @@ def test_sql_never_overwrites_an_input(tmp_path: Path, capsys) -> None:
     assert code == 2
     assert "is a file this run read; it was not overwritten" in captured.err
     assert grants.read_bytes() == before
+
+
+def _planned(built) -> str:
+    import importlib
+
+    from factory import findings
+
+    from olclint.cli.sql import scripts
+
+    names = ("olc110_grant_not_covering", "olc112_root_from_any_host", "olc503_root_from_subnet")
+    found = [
+        f.with_context(cluster=built.name)
+        for name in names
+        for f in findings(importlib.import_module(f"olclint.rules.{name}"), built)
+    ]
+    return scripts([built], found)[0]
+
+
+SIM_HEAD = (
+    "-- olclint --sql: cluster test, schema access for its Connect servers\n"
+    "-- Database server: MariaDB 10.11.6.\n" + REPLACE
+)
+
+
+def test_sql_follows_the_account_the_server_picks() -> None:
+    from factory import cluster, extension, master
+
+    grants = (
+        "CREATE USER 'root'@'localhost';\n"
+        "GRANT SELECT ON objectiflune.* TO 'root'@'localhost';\n"
+        "CREATE USER 'root'@'192.168.10.21' IDENTIFIED BY 'pw1';\n"
+        "CREATE USER 'root'@'%' IDENTIFIED BY 'pw2';\n"
+        "GRANT ALL ON *.* TO 'root'@'%';\n"
+    )
+    built = cluster(
+        master("master01", "192.168.10.10"),
+        extension("ext01", "192.168.10.20"),
+        extension("ext02", "192.168.10.21"),
+        grants=grants,
+    )
+    # master01 connects from loopback with name resolution: 'root'@'localhost' wins, so it
+    # gets the grant; ext01/ext02 form a /31, but 'root'@'192.168.10.21' would win over
+    # the pattern: one account each, the existing one only granted
+    text = _planned(built)
+    assert text == (
+        SIM_HEAD + "\n-- master01\n"
+        "GRANT ALL PRIVILEGES ON `objectiflune`.* TO 'root'@'localhost';\n"
+        "\n-- ext01\n"
+        "CREATE USER 'root'@'192.168.10.20' IDENTIFIED BY '<password of root>';\n"
+        "GRANT ALL PRIVILEGES ON `objectiflune`.* TO 'root'@'192.168.10.20';\n"
+        "\n-- ext02\n"
+        "GRANT ALL PRIVILEGES ON `objectiflune`.* TO 'root'@'192.168.10.21';\n"
+        "\n-- root from any host (db/grants.sql:4:1)\n"
+        "DROP USER 'root'@'%';\n"
+    )
+    assert "pw1" not in text and "pw2" not in text
+
+
+def test_sql_pattern_for_an_aligned_block() -> None:
+    from factory import cluster, extension, master
+
+    built = cluster(
+        master("master01", "192.168.10.20"),
+        extension("ext01", "192.168.10.21"),
+        db_node=None,
+        external="192.168.10.5",
+        grants="CREATE USER 'admin'@'localhost';\n",
+        my_ini="[mysqld]\nskip-name-resolve\n",
+    )
+    assert _planned(built) == (
+        SIM_HEAD + "\n-- master01, ext01\n"
+        "CREATE USER 'root'@'192.168.10.20/255.255.255.254' IDENTIFIED BY '<password of root>';\n"
+        "GRANT ALL PRIVILEGES ON `objectiflune`.* TO 'root'@'192.168.10.20/255.255.255.254';\n"
+    )

@@ -6,7 +6,11 @@ For each checked cluster with a collected grants file, from the findings that co
   account the script drops, gets an account for its user from its own address (the one
   netmask pattern matching exactly the servers when they form an aligned block and no
   other account of that user, or anonymous one, remains), with ALL PRIVILEGES on its
-  schema; an account that already exists with that user and host only gets the `GRANT`;
+  schema; an account that already exists with that user and host only gets the `GRANT`,
+  and so does an existing account of the user that the server would still pick for that
+  address (`'olc'@'localhost'` from loopback with name resolution), as
+  `olclint.domain.accounts.pick_account` decides; an anonymous account that would win is
+  dropped;
 - every `root` account that OLC112 (any host) or OLC503 (a whole subnet) reports is
   dropped, after the accounts that replace it are created.
 
@@ -17,7 +21,7 @@ The statements are built by `olclint.domain.sql`; the file is written through th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from olclint.cli.common import UsageError
@@ -73,10 +77,35 @@ def _plan(cluster, facts, counted: list[Finding]) -> tuple[list[sql.Need], list[
             names = tuple(name for name, _, _ in members)
             needs.append(sql.Need(user, hosts[0], schema, names, (user, hosts[0]) in existing))
             continue
-        for name, source, _ in members:
+        for name, source, client in members:
             host = str(source)
+            winner = _winner(kept, user, host, client, db)
+            if winner is not None and winner.user == user:
+                host = winner.host  # an existing account of the user wins: grant it ALL
+            elif winner is not None:  # an anonymous account wins over the new one
+                drops.append(
+                    (winner.user, winner.host, f"anonymous, it wins over '{user}' from {name}")
+                )
+            merged = next((n for n in needs if (n.user, n.host) == (user, host)), None)
+            if merged is not None:
+                needs[needs.index(merged)] = replace(merged, servers=(*merged.servers, name))
+                continue
             needs.append(sql.Need(user, host, schema, (name,), (user, host) in existing))
     return needs, drops
+
+
+def _winner(kept: list, user: str, host: str, client, db):
+    """The account the server picks for `user` from `client` once `user`@`host` exists,
+    when it is not that one (None when it is)."""
+    from olclint.domain.accounts import pick_account
+
+    rows = list(kept)
+    if (user, host) not in {(a.user, a.host) for a in kept}:
+        rows.append(_Planned(user, host))
+    account = pick_account(rows, user, client, db.engine, db.version).account
+    if account is None or (account.user, account.host) == (user, host):
+        return None
+    return account
 
 
 @dataclass(frozen=True)
