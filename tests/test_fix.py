@@ -416,3 +416,29 @@ def test_secret_lines() -> None:
     data = b"a=1\r\npassword=x\r\nb=2"
     assert fixes.secret_lines(data, ["a=1", "password=***", "b=2"], prefs=True) == {2}
     assert fixes.secret_lines(data, None, prefs=True) == {1, 2, 3}
+
+
+@pytest.mark.parametrize(
+    ("prefs", "fix"),
+    [
+        ("master.location=192.168.10.10:9341\n", ("192.168.10.10:9340", 1, 17, 35)),
+        ("server.connections.master.port = 9341\n", ("9340", 1, 34, 38)),
+        ("master.location=http://192.168.10.10:9341/\n", None),  # not a plain host:port
+        ("master.location=[fd00::1]:9341\n", None),
+    ],
+)
+def test_olc103_port_fixes(prefs: str, fix) -> None:
+    from factory import cluster, extension, findings, master
+
+    from olclint.rules import olc103_master_not_reachable as olc103
+
+    built = cluster(master(), extension(prefs=prefs))
+    port = [f for f in findings(olc103, built) if f.subject.endswith(":port")]
+    assert len(port) == 1
+    got = port[0].fix
+    if fix is None:
+        assert got is None
+    else:
+        loc = got.location
+        assert (got.replacement, loc.line, loc.column, loc.end_column) == fix
+        assert loc.path == "ext01/settings/test.prefs"
