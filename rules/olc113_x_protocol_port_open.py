@@ -38,14 +38,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level
-from olclint.domain.fixes import option_fix
+from olclint.domain.fixes import option_fix, option_line_fix
 
 ID = "OLC113"
 NAME = "XProtocolPortOpen"
 LEVEL = Level.NOTE
 FIX = """
-`--fix` sets an existing `mysqlx-bind-address` line to the `bind-address` value (a single
-address). Adding a line (`mysqlx = OFF`) is left to you.
+`--fix` makes the X Protocol listen where the classic port does: an existing
+`mysqlx-bind-address` line gets the `bind-address` value, else the line
+`mysqlx-bind-address = VALUE` is added right after `bind-address` (same group, same file,
+its line ending). Only for a single-address `bind-address`; `mysqlx = OFF` is left to
+you.
 """
 
 
@@ -70,12 +73,19 @@ def check(ctx) -> Iterator[Finding]:
         f"the X Protocol listener still listens on {xlisten.describe()}, port "
         f"{opts.mysqlx_port.value}; add mysqlx=OFF or a mysqlx-bind-address",
         bind.option.location,
-        fix=option_fix(
-            opts.mysqlx_bind_address.option,
-            str(bind.value),
-            f"set mysqlx-bind-address to {bind.value}, like the bind-address",
-        )
-        if "," not in str(bind.value)
-        else None,
+        fix=_fix(opts, bind),
         subject="mysqlx",
     )
+
+
+def _fix(opts, bind):
+    """mysqlx-bind-address like a single-address bind-address: the existing line's value,
+    else a new line right after bind-address."""
+    value = str(bind.value)
+    if "," in value:
+        return None
+    what = f"mysqlx-bind-address = {value}, like the bind-address"
+    existing = opts.mysqlx_bind_address.option
+    if existing is not None:
+        return option_fix(existing, value, f"set {what}")
+    return option_line_fix(bind.option, "mysqlx-bind-address", value, f"add {what}")

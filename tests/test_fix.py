@@ -43,6 +43,9 @@ FIXED = {
         ("OLC101", "master01/my.ini", 4, "bind-address=::", BIND),
         ("OLC101", "master01/my.ini", 4, "bind-address=::", BIND),
     ],
+    "olc113_x_protocol_open": [  # a line added after bind-address, in its group
+        ("OLC113", "master01/my.ini", 3, None, "mysqlx-bind-address = 127.0.0.1"),
+    ],
     "olc1_real_store_database": [
         ("OLC101", f"ext01/.settings/{RS}", 3, "db.host=localhost", "db.host=192.168.10.10"),
         ("OLC102", f"ext02/.settings/{RS}", 4, "db.port=3307", "db.port=3306"),
@@ -240,30 +243,30 @@ def test_fix_then_check_and_diff_applies_with_patch(
     after = _tree(fixed)
     assert after == _tree(patched)  # --fix writes exactly what --diff shows
 
-    changed = []
-    for path, data in sorted(after.items()):
-        if data == before[path]:
+    # every file is the old one with exactly the values of FIXED changed (a line ending
+    # kept), or a line added (old None), and nothing else
+    expected = {path: data.splitlines(True) for path, data in before.items()}
+    for _, path, line, old_line, new_line in sorted(
+        set(FIXED[name]), key=lambda e: (e[1], e[2]), reverse=True
+    ):
+        lines = expected[path]
+        if old_line is None:
+            eol = lines[line - 2][len(lines[line - 2].rstrip(b"\r\n")) :]
+            lines.insert(line - 1, new_line.encode("latin-1") + eol)
             continue
-        old, new = before[path].splitlines(True), data.splitlines(True)
-        assert len(old) == len(new)
-        for number, (a, b) in enumerate(zip(old, new, strict=True), 1):
-            if a != b:
-                assert a[len(a.rstrip(b"\r\n")) :] == b[len(b.rstrip(b"\r\n")) :]
-                changed.append((path, number))
-    edits = [(f["rule"], e) for f in fixable for e in [f["fix"], *f["fix"].get("also", [])]]
-    named = sorted({(e["location"]["path"], e["location"]["line"]) for _, e in edits})
-    assert changed == named  # only the values the fixes name
+        body = lines[line - 1].rstrip(b"\r\n")
+        assert body.decode("latin-1") == old_line
+        lines[line - 1] = new_line.encode("latin-1") + lines[line - 1][len(body) :]
+    assert after == {path: b"".join(lines) for path, lines in expected.items()}
 
     _, again = _json(fixed, case, capsys)
     gone = {(f["rule"], f["location"]["path"], f["location"]["line"]) for f in fixable}
     assert [
         f for f in again if (f["rule"], f["location"]["path"], f["location"]["line"]) in gone
     ] == []
+    edits = [(f["rule"], e) for f in fixable for e in [f["fix"], *f["fix"].get("also", [])]]
     got = [(rule, e["location"]["path"], e["location"]["line"]) for rule, e in edits]
     assert got == [(r, p, n) for r, p, n, _, _ in FIXED[name]]
-    for _, path, line, old_line, new_line in FIXED[name]:
-        assert before[path].splitlines()[line - 1].decode("latin-1") == old_line
-        assert after[path].splitlines()[line - 1].decode("latin-1") == new_line
 
 
 # --- the files as they were, the writer, the verification ------------------------------
@@ -442,3 +445,21 @@ def test_olc103_port_fixes(prefs: str, fix) -> None:
         loc = got.location
         assert (got.replacement, loc.line, loc.column, loc.end_column) == fix
         assert loc.path == "ext01/settings/test.prefs"
+
+
+def test_an_added_line_takes_the_line_ending_of_the_line_before() -> None:
+    add = fixes.plan([finding("my.ini", 3, 1, 1, "mysqlx-bind-address = 10.0.0.5\n")]).edits
+    assert len(add) == 1
+    data = b"[mysqld]\r\nbind-address = 10.0.0.5\r\nport=3306\r\n"
+    assert fixes.apply(data, add, prefs=False) == (
+        b"[mysqld]\r\nbind-address = 10.0.0.5\r\nmysqlx-bind-address = 10.0.0.5\r\nport=3306\r\n"
+    )
+    # after a last line without a line break: the file still ends without one
+    assert fixes.apply(b"[mysqld]\r\nbind-address = 10.0.0.5", add, prefs=False) == (
+        b"[mysqld]\r\nbind-address = 10.0.0.5\r\nmysqlx-bind-address = 10.0.0.5"
+    )
+    with pytest.raises(fixes.EditError, match="a line cannot be added there"):
+        fixes.apply(b"[mysqld]\n", add, prefs=False)
+    # two lines at once, or a line break elsewhere, is not one new line
+    result = fixes.plan([finding("my.ini", 3, 1, 1, "a = 1\nb = 2\n")])
+    assert [why for _, why in result.unsafe] == ["its replacement spans lines"]

@@ -57,7 +57,11 @@ class Related:
 @dataclass(frozen=True)
 class Fix:
     """Replace the text of `location`'s region (a single line region) by `replacement`;
-    `also`: more edits of the same fix, applied with it or not at all."""
+    `also`: more edits of the same fix, applied with it or not at all.
+
+    An empty region at column 1 with a `replacement` ending in its only line break adds
+    that line before `location.line` (after the last line when it is one past the end),
+    written with the line ending of the line before it."""
 
     description: str
     location: Location

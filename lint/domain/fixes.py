@@ -8,6 +8,7 @@ of a larger value (a host inside a JDBC URL, which may also hold a password).
 - `prefs_text`: a value as `java.util.Properties.load` reads it back (escapes).
 - `setting_fix`: replace a Connect setting's value in its `.prefs` store.
 - `option_fix`: replace an option's value in a MySQL option file.
+- `option_line_fix`: add an option line right after another one (its group, its file).
 - `bind_address_for`: the narrowest `bind-address` that serves the given addresses.
 """
 
@@ -94,6 +95,16 @@ def option_fix(option, value: str, description: str) -> Fix | None:
     if text is None:
         return None
     return Fix(description, _exact(option.value_location), text)
+
+
+def option_line_fix(after, name: str, value: str, description: str) -> Fix | None:
+    """Add the line `name = value` right after the option `after` (so in its group and
+    file); None when `value` would need quoting."""
+    text = _option_text(value)
+    if after is None or text is None:
+        return None
+    line = after.location.line + 1
+    return Fix(description, Location(after.location.path, line, 1, line, 1), f"{name} = {text}\n")
 
 
 def bind_address_for(

@@ -4,7 +4,7 @@
 fixes that are listed only:
 
 - **safe**: the region is on one line, has an end, and the replacement holds no line
-  break, for every edit of the fix (`Fix.also`: a fix of several values, applied whole or
+  break (or the fix adds exactly one line, see `olclint.core.findings.Fix`), for every edit of the fix (`Fix.also`: a fix of several values, applied whole or
   not at all); the same fix proposed by several findings (one `bind-address` for every
   server) is applied once;
 - **conflict**: two different edits touch one value (overlapping regions of a file):
@@ -48,6 +48,8 @@ class Edit:
     def overlaps(self, other: Edit) -> bool:
         if self.path != other.path or self.line != other.line:
             return False
+        if self.replacement.endswith("\n") or other.replacement.endswith("\n"):
+            return self.replacement.endswith("\n") and other.replacement.endswith("\n")
         if self.column == self.end_column or other.column == other.end_column:
             return self.column == other.column
         return self.column < other.end_column and other.column < self.end_column
@@ -76,11 +78,22 @@ def _unsafe_reason(fix) -> str | None:
         return "its region is not one value on one line"
     if loc.end_column < loc.column:
         return "its region ends before it starts"
-    if any(ch in fix.replacement for ch in "\r\n"):
+    if any(ch in fix.replacement for ch in "\r\n") and not _adds_line(fix):
         return "its replacement spans lines"
     if not loc.path or loc.path.startswith(("/", "../")) or loc.path == "..":
         return "its file is outside the repository root"
     return None
+
+
+def _adds_line(fix) -> bool:
+    """A fix that adds one line (see `olclint.core.findings.Fix`)."""
+    loc, text = fix.location, fix.replacement
+    return (
+        loc.column == 1
+        and loc.end_column == 1
+        and text.endswith("\n")
+        and not any(ch in text[:-1] for ch in "\r\n")
+    )
 
 
 def _key(fix) -> tuple:
@@ -151,6 +164,9 @@ def apply(data: bytes, edits: Iterable[Edit], *, prefs: bool) -> bytes:
     codec = _codec(data, prefs)
     lines = _lines(data, prefs)
     for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        if edit.replacement.endswith("\n"):  # a new line (checked by `plan`)
+            _add_line(lines, edit, codec)
+            continue
         if not 1 <= edit.line <= len(lines):
             raise EditError(f"{edit.path}:{edit.line}: the file has no such line")
         raw = lines[edit.line - 1]
@@ -187,6 +203,28 @@ def secret_lines(data: bytes, shown: list[str] | None, *, prefs: bool) -> set[in
         for number, line in enumerate(lines, 1)
         if number > len(shown) or shown[number - 1] != line
     }
+
+
+def _add_line(lines: list[bytes], edit: Edit, codec: str) -> None:
+    """Insert `edit.replacement` as a line before line `edit.line`, ending like the line
+    before it; at the end of a file without a final newline, the file still has none."""
+    if not 2 <= edit.line <= len(lines) + 1:
+        raise EditError(f"{edit.path}:{edit.line}: a line cannot be added there")
+    before = lines[edit.line - 2]
+    eol = before[len(before.rstrip(b"\r\n")) :]
+    try:
+        text = edit.replacement[:-1].encode(codec)
+    except UnicodeEncodeError as exc:
+        raise EditError(
+            f"{edit.path}:{edit.line}: the new line cannot be written in the file's "
+            f"encoding ({codec})"
+        ) from exc
+    if not eol:  # after a last line without a line break
+        eol = next((ln[len(ln.rstrip(b"\r\n")) :] for ln in lines if ln.endswith(b"\n")), b"\n")
+        lines[edit.line - 2] = before + eol
+        lines.insert(edit.line - 1, text)
+        return
+    lines.insert(edit.line - 1, text + eol)
 
 
 def unified_diff(path: str, old: bytes, new: bytes, *, prefs: bool, context: int = 3) -> bytes:
