@@ -2,10 +2,11 @@
 
 ## What it does
 
-Notes each `!include` or `!includedir` of an option file whose path is absolute
-(`C:/ProgramData/...`, `/etc/mysql/...`). Such a path names a file on the database
-server, not in the repository, so olclint does not open it and the options it holds are
-not checked.
+Warns for each `!include` or `!includedir` of an option file whose path is absolute
+(`C:/ProgramData/...`, `/etc/mysql/...`) and that `database.include_map` does not map onto
+the repository. Such a path names a file on the database server, not in the repository,
+so olclint does not open it: the options it holds are not checked and the effective
+configuration (and with it OLC101/OLC102) could not be decided.
 
 ## Why it matters
 
@@ -21,8 +22,9 @@ rules conclude; the result is only as complete as the files collected.
 
 ## How to fix
 
-Collect the included files into the repository and include them by a relative path, or
-suppress this note for that line with a reason.
+Collect the included folder into the repository and map the server's folder onto it in
+cluster.yaml (`include_map: {/etc/mysql: db01/etc/mysql}` under `database`), include the
+files by a relative path, or suppress this warning for that line with a reason.
 """
 
 from olclint.core.findings import Level
@@ -30,7 +32,7 @@ from olclint.rules._input import reader_findings
 
 ID = "OLC006"
 NAME = "IncludeNotFollowed"
-LEVEL = Level.NOTE
+LEVEL = Level.WARNING
 
 
 def check(ctx):

@@ -28,7 +28,8 @@ master.location=localhost:9340
 ```
 
 Passing: `master.location=192.168.10.10:9340` (the master's address) or
-`connect-m1:9340` (its hostname).
+`connect-m1:9340` (its hostname; also `connect-m1.corp.local:9340`, whose short form is
+the hostname).
 
 ```properties
 # ext01/settings/com.objectiflune.scheduling.prefs
@@ -55,6 +56,7 @@ from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
 from olclint.domain.fixes import setting_fix
+from olclint.domain.hostnames import names_host
 from olclint.model.cluster import DEFAULT_MASTER_PORT
 from olclint.model.graph import reaches, server_id
 from olclint.rules._settings import undecided
@@ -75,7 +77,7 @@ def _names_master(host: str, master) -> bool:
     try:
         return ipaddress.ip_address(host) == master.address
     except ValueError:
-        return master.hostname is not None and host.lower() == master.hostname.lower()
+        return names_host(host, master.hostname)
 
 
 def _port_line(setting) -> str:

@@ -11,10 +11,14 @@ sees (the server's `address`; 127.0.0.1 for the database host connecting to
 matches, most specific host first, a named user before the anonymous one, first match
 wins and there is no fall-through. Host patterns follow the engine: `ip/netmask`; CIDR
 `/n` only on MySQL 8.0.23+; `%`, `_`; host names only without `skip-name-resolve`. Then
-it checks that the account holds ALL PRIVILEGES on `schema`.* or `*.*` after every GRANT
-and REVOKE of the grants file. A grants file that could not be read (over the size
-limit, permission denied, not a regular file) is not an empty one: the rule then reports
-one note, that it cannot decide, instead of a finding per server.
+it checks that the login holds ALL PRIVILEGES on `schema`.* after every GRANT and REVOKE
+of the grants file, as the server computes them: the global privileges of that account,
+the first `mysql.db` row of the same user (or of the anonymous user) whose host matches
+the server, and the account's default role; a list of every privilege of the level (as
+MySQL 8.0's `SHOW GRANTS` prints `ALL ON *.*`) is ALL. A locked account, or one that
+requires TLS on a database without TLS, refuses the login. A grants file that could not be
+read (over the size limit, permission denied, not a regular file) is not an empty one: the
+rule then reports one note, that it cannot decide, instead of a finding per server.
 
 ## Why it matters
 
@@ -116,7 +120,12 @@ def check(ctx) -> Iterator[Finding]:
             Related(a.location, f"{account_name(a)} would cover it but is not used")
             for a in login.covering_alternatives(schema)
         ]
-        if account.anonymous and user != "":
+        if login.refused is not None:
+            cause = (
+                f"the login is refused: {login.refused} "
+                f"({account_name(account)}, {short(account.location)})"
+            )
+        elif account.anonymous and user != "":
             cause = (
                 f"the anonymous account {account_name(account)} ({short(account.location)}) "
                 "is more specific and wins; it lacks ALL PRIVILEGES on "

@@ -4,8 +4,10 @@
 
 Warns for every non-empty value of a `.prefs` key whose name marks a secret
 (`password`, `passwd`, `pwd`, `secret`, `token`, `credential`, `private key` in any case,
-such as `database.password`) in the preference files collected for a node. An empty
-value (`database.password=`) is not reported. olclint never reads or shows the value
+such as `database.password`) in the preference files collected for a node, and every URL
+value that holds a password (`jdbc:mysql://root:secret@host/db`,
+`jdbc:mariadb://host/db?password=secret`). An empty value (`database.password=`) is not
+reported. olclint never reads or shows the value
 itself: findings, snippets and every output format show `********`.
 
 ## Why it matters
@@ -57,8 +59,9 @@ def check(ctx) -> Iterator[Finding]:
     for secret in ctx.facts.secrets:
         if secret.kind != "prefs":
             continue
+        inside = " inside its URL" if secret.in_url else ""
         yield ctx.finding(
-            f"{secret.node}: '{secret.key}' holds a password in plain text in "
+            f"{secret.node}: '{secret.key}' holds a password in plain text{inside} in "
             f"{secret.path}; everyone who can read the repository can read it",
             secret.value_location,
             node=secret.node,

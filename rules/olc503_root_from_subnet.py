@@ -49,7 +49,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
-from olclint.domain.accounts import account_name, all_privileges_grant, subnet_opening
+from olclint.domain.accounts import account_name, subnet_opening
+from olclint.domain.privileges import all_privileges_grant
 
 ID = "OLC503"
 NAME = "RootFromSubnet"
@@ -70,7 +71,7 @@ def check(ctx) -> Iterator[Finding]:
     for account in database.accounts:
         if account.user != "root":
             continue
-        granted = all_privileges_grant(account)
+        granted = all_privileges_grant(account, database.engine, database.version)
         if granted is None:
             continue
         opening = subnet_opening(account.host, database.engine, database.version)

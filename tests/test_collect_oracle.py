@@ -15,11 +15,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from live_mariadb import Server
 from oracles import require
-from test_accounts_oracle import FULL_GLOBAL_PRIVS, FULL_SCHEMA_PRIVS, Server
 
 from olclint.cli.main import main
-from olclint.readers.grants import parse_grants_text
 
 PASSWORDS = {"olc": "Olc-pw-7731", "coll": "Coll-pw-4410", "weak": "Weak-pw-9083"}
 PASSWORDS.update({"tls": "Tls-pw-1212", "locked": "Locked-pw-5150"})
@@ -139,117 +138,7 @@ def _version(server: Server) -> str:
 
 def _login(server: Server, source: str) -> tuple[str | None, bool]:
     """(CURRENT_USER() or None when refused, ALL PRIVILEGES on objectiflune) for olc."""
-    import pymysql
-
-    try:
-        conn = pymysql.connect(
-            host="127.0.0.1",
-            port=server.port,
-            user="olc",
-            password=PASSWORDS["olc"],
-            bind_address=source,
-            connect_timeout=5,
-        )
-    except pymysql.err.OperationalError:
-        return None, False
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT CURRENT_USER()")
-            current = cur.fetchone()[0]
-            cur.execute(
-                "SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES"
-                " WHERE TABLE_SCHEMA = 'objectiflune'"
-            )
-            schema = cur.fetchone()[0]
-            cur.execute("SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES")
-            glob = cur.fetchone()[0]
-    finally:
-        conn.close()
-    return current, schema >= FULL_SCHEMA_PRIVS or glob >= FULL_GLOBAL_PRIVS
-
-
-@pytest.mark.oracle
-def test_collect_database_redacts_and_is_stable(server: Server, tmp_path: Path, capsys) -> None:
-    out = tmp_path / "prod" / "db01"
-    code, stdout, stderr = _collect(server, out, "coll", PASSWORDS["coll"], capsys)
-    assert (code, stderr) == (0, "")
-    assert stdout == f"wrote {out / 'grants.sql'}\nwrote {out / 'server.json'}\n"
-    version = _version(server)
-    grants = (out / "grants.sql").read_text(encoding="utf-8")
-    head = (
-        f"-- Accounts, roles and grants of a {version} server, as olclint collect database\n"
-        "-- read them (SHOW CREATE USER, SHOW GRANTS). Every password and hash is replaced by\n"
-        f"-- {P}:\n"
-        "-- olclint only needs to know that one is set.\n"
-    )
-    assert grants == head + GRANTS_BODY
-    info = json.loads((out / "server.json").read_text(encoding="utf-8"))
-    variables = info.pop("variables")
-    assert info == {
-        "collected_from": {"host": "127.0.0.1", "port": server.port},
-        "engine": "mariadb",
-        "format": 1,
-        "option_files": None,
-        "sources": None,
-        "tls_available": False,
-    }
-    assert {k: variables[k] for k in ("port", "bind_address", "skip_networking")} == {
-        "port": server.port,
-        "bind_address": "127.0.0.1",
-        "skip_networking": False,
-    }
-    assert (variables["skip_name_resolve"], variables["version"]) == (True, version)
-    assert sorted(variables) == [
-        "bind_address",
-        "have_ssl",
-        "hostname",
-        "lower_case_table_names",
-        "max_connections",
-        "port",
-        "require_secure_transport",
-        "skip_name_resolve",
-        "skip_networking",
-        "tls_version",
-        "version",
-        "version_comment",
-    ]
-    # the grants reader sees what the server enforces
-    parsed = parse_grants_text(grants, "grants.sql")
-    assert parsed.diagnostics == ()
-    locked = {(a.user, a.host): a.locked for a in parsed.accounts}
-    assert locked[("locked", "%")] is True
-    assert locked[("olc", "127.0.0.%")] is False
-    # no secret of the server anywhere
-    texts = [grants, (out / "server.json").read_text(), stdout, stderr]
-    secrets = _hashes(server) | set(PASSWORDS.values())
-    assert len(secrets) == 2 * len(PASSWORDS)
-    assert [s for s in secrets if any(s in t for t in texts)] == []
-    # a second collection of the unchanged server changes no byte, nor a time stamp
-    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
-    code, stdout, stderr = _collect(server, out, "coll", PASSWORDS["coll"], capsys)
-    assert (code, stderr) == (0, "")
-    assert stdout == f"unchanged {out / 'grants.sql'}\nunchanged {out / 'server.json'}\n"
-    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
-
-
-@pytest.mark.oracle
-def test_collect_database_restricted_account(server: Server, tmp_path: Path, capsys) -> None:
-    out = tmp_path / "prod" / "db01"
-    code, stdout, stderr = _collect(server, out, "weak", PASSWORDS["weak"], capsys)
-    assert (code, stdout) == (2, "")
-    assert stderr == (
-        "olclint: error: 'weak'@'127.0.0.1' may not list the accounts: it needs SELECT on "
-        "mysql.* (GRANT SELECT ON mysql.* TO 'weak'@'127.0.0.1'); the server said: SELECT "
-        "command denied to user 'weak'@'127.0.0.1' for table `mysql`.`user`\n"
-    )
-    assert not out.exists()
-    code, stdout, stderr = _collect(server, out, "weak", "not-the-password", capsys)
-    assert (code, stdout) == (2, "")
-    assert stderr == (
-        f"olclint: error: cannot connect to 127.0.0.1:{server.port} as weak: Access denied "
-        "for user 'weak'@'127.0.0.1' (using password: YES)\n"
-    )
-    assert "not-the-password" not in stderr
+    return server.login("olc", source, password=PASSWORDS["olc"])
 
 
 def _cluster_yaml(port: int, extra_db: str = "") -> str:

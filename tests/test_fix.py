@@ -39,6 +39,15 @@ FIXED = {
             "bind-address = 127.0.0.1,192.168.10.10",
         ),
     ],
+    "olc101_include_map": [  # in the file the include map finds
+        (
+            "OLC101",
+            "db01/etc/mysql/mariadb.conf.d/50-server.cnf",
+            2,
+            "bind-address = 127.0.0.1",
+            "bind-address = 127.0.0.1,192.168.10.10",
+        ),
+    ],
     "olc101_mariadb_ipv6_wildcard": [  # one edit for both extensions
         ("OLC101", "master01/my.ini", 4, "bind-address=::", BIND),
         ("OLC101", "master01/my.ini", 4, "bind-address=::", BIND),

@@ -110,9 +110,30 @@ def test_bind_address_lists() -> None:
     assert why is None and ok.addresses == {V4("10.0.0.1"), V4("127.0.0.1")}
     assert parse_bind_address("10.0.0.1,127.0.0.1", "mysql", (8, 0, 12))[0] is None
     assert parse_bind_address("10.0.0.1,0.0.0.0", "mysql", (8, 0, 36))[0] is None
-    assert parse_bind_address("10.0.0.1,0.0.0.0", "mariadb", (10, 11))[0] is not None
+    # MariaDB: a wildcard with an address it covers fails (address in use); a wildcard of
+    # the other family is fine (observed with real start-ups, tests/test_bind_oracle.py)
+    assert parse_bind_address("10.0.0.1,0.0.0.0", "mariadb", (10, 11)) == (
+        None,
+        "'10.0.0.1,0.0.0.0' binds 10.0.0.1 twice (the wildcard covers it): the second bind "
+        "fails, address in use",
+    )
+    both, why = parse_bind_address("10.0.0.1,::", "mariadb", (10, 11))
+    assert why is None and (both.all_v4, both.all_v6, both.addresses) == (
+        False,
+        True,
+        {V4("10.0.0.1")},
+    )
+    assert parse_bind_address("::ffff:127.0.0.1", "mariadb", (10, 11))[0] is None
+    assert parse_bind_address("::ffff:127.0.0.1", "mysql", (8, 0, 36))[0] is not None
+    assert parse_bind_address("localhost", "mariadb", (10, 11))[0].addresses == {V4("127.0.0.1")}
     assert parse_bind_address("10.0.0.1, 127.0.0.1", "mariadb", (10, 11))[0] is None
     assert parse_bind_address("", "mariadb", (10, 11)) == (None, "is empty")
+
+
+def test_empty_port_is_the_default() -> None:
+    # mariadbd --help --verbose with `port=` prints port 3306 (tests/test_bind_oracle.py)
+    opts = _opts("[mysqld]\nport=\n")
+    assert opts.starts and opts.port.value == 3306
 
 
 def test_invalid_bind_address_stops_the_server() -> None:

@@ -19,6 +19,7 @@ from olclint.readers.optionfile import (
     GroupHeader,
     Option,
     OptionFile,
+    map_server_path,
     parse_option_text,
     read_option_file,
 )
@@ -315,7 +316,7 @@ def test_directive_without_a_path_is_fatal(line: str) -> None:
     assert rules(result) == [("OLC003", "my.cnf", 2, 1)]
 
 
-def test_absolute_include_paths_are_noted_and_not_followed() -> None:
+def test_absolute_include_paths_are_warned_and_not_followed() -> None:
     result = parse_option_text(
         "[mysqld]\n!include /etc/mysql/x.cnf\n!includedir C:/ProgramData/MySQL/conf.d\n"
         "!include C:\\my.ini\n!include ~/.my.cnf\n"
@@ -326,8 +327,46 @@ def test_absolute_include_paths_are_noted_and_not_followed() -> None:
         ("OLC006", "my.cnf", 4, 10),
         ("OLC006", "my.cnf", 5, 10),
     ]
-    assert all(d.level is Level.NOTE for d in result.diagnostics)
+    assert all(d.level is Level.WARNING for d in result.diagnostics)
+    assert "the effective configuration could not be decided" in result.diagnostics[0].message
     assert not result.fatal
+
+
+def test_include_map_reads_absolute_includes_from_the_collected_tree(tmp_path: Path) -> None:
+    # Debian's my.cnf includes /etc/mysql/conf.d/ and /etc/mysql/mariadb.conf.d/
+    db01 = tmp_path / "db01"
+    (db01 / "etc/mysql/mariadb.conf.d").mkdir(parents=True)
+    (db01 / "etc/mysql/conf.d").mkdir()
+    (db01 / "my.cnf").write_text(
+        "[mysqld]\nport=3306\n!includedir /etc/mysql/conf.d/\n"
+        "!includedir /etc/mysql/mariadb.conf.d/\n!include /opt/other.cnf\n"
+    )
+    (db01 / "etc/mysql/mariadb.conf.d/50-server.cnf").write_text(
+        "[mysqld]\nbind-address=127.0.0.1\n"
+    )
+    ws = Workspace(tmp_path)
+    mapped = read_option_file(ws, db01 / "my.cnf", include_map={"/etc/mysql": db01 / "etc/mysql"})
+    assert [(o.key, o.value, o.location.path) for o in mapped.options_for(["mysqld"])] == [
+        ("port", "3306", "db01/my.cnf"),
+        ("bind-address", "127.0.0.1", "db01/etc/mysql/mariadb.conf.d/50-server.cnf"),
+    ]
+    assert rules(mapped) == [("OLC006", "db01/my.cnf", 5, 10)]  # /opt is not mapped
+    unmapped = read_option_file(ws, db01 / "my.cnf")
+    assert [o.key for o in unmapped.options_for(["mysqld"])] == ["port"]
+    assert [r[2] for r in rules(unmapped)] == [3, 4, 5]
+
+
+def test_map_server_path() -> None:
+    folder = Path("repo/db01/etc/mysql")
+    win = Path("repo/db02/conf.d")
+    mapping = {"/etc/mysql": folder, "/etc/mysql/conf.d": Path("x"), "C:\\ProgramData\\MySQL": win}
+    assert map_server_path("/etc/mysql/my.cnf", mapping) == folder / "my.cnf"
+    assert map_server_path("/etc/mysql", mapping) == folder
+    assert map_server_path("/etc/mysql/conf.d/a.cnf", mapping) == Path("x/a.cnf")  # longest
+    assert map_server_path("/etc/mysqlx/a.cnf", mapping) is None
+    assert map_server_path("c:/programdata/mysql/x.ini", mapping) == win / "x.ini"
+    assert map_server_path("/ETC/mysql/my.cnf", mapping) is None  # Unix paths keep case
+    assert map_server_path("/etc/mysql/my.cnf", {}) is None
 
 
 # -- secrets --------------------------------------------------------------------------------

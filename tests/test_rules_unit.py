@@ -101,6 +101,17 @@ def test_olc101_no_route_to_the_database_port() -> None:
     assert findings(RULES["olc101"], cluster(networks=nets, routes=opened)) == []
 
 
+def test_olc101_a_fully_qualified_name_of_the_database_host_is_the_database() -> None:
+    host = master(hostname="connect-m1")
+    url = "database.url=jdbc:mysql://{}:3306/objectiflune\n"
+    fqdn = cluster(host, extension(prefs=url.format("connect-m1.corp.local")))
+    assert findings(RULES["olc101"], fqdn) == []
+    other = cluster(host, extension(prefs=url.format("connect-x9.corp.local")))
+    assert [(f.level, f.subject) for f in findings(RULES["olc101"], other)] == [
+        (Level.NOTE, "database.url:host")
+    ]
+
+
 def test_olc102_servers_connect_to_another_port_than_the_database_listens_on() -> None:
     found = findings(RULES["olc102"], cluster(my_ini="[mysqld]\nport=3307\n"))
     assert brief(found) == [

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
-from oracles import require
-from test_accounts_oracle import FULL_GLOBAL_PRIVS, FULL_SCHEMA_PRIVS, Server
+from live_mariadb import Server, live_server
 
 from olclint.cli.main import main
 
@@ -42,19 +40,11 @@ SETUP = [
 
 @pytest.fixture(scope="module")
 def server() -> Server:
-    mariadbd = require("mariadbd")
-    require("mariadb-install-db")
-    pytest.importorskip("pymysql")
-    with tempfile.TemporaryDirectory(prefix="olclint-sql-") as tmp:
-        live = Server(Path(tmp))
-        live.start(mariadbd)
-        try:
-            live.reset()
-            for statement in SETUP:
-                live.run(statement.format(**PASSWORDS))
-            yield live
-        finally:
-            live.stop()
+    for live in live_server():
+        live.reset()  # only root@localhost and mariadb.sys stay
+        for statement in SETUP:
+            live.run(statement.format(**PASSWORDS))
+        yield live
 
 
 def _cluster_yaml(port: int, version: str) -> str:
@@ -87,36 +77,6 @@ def _collect(server: Server, root: Path, capsys) -> None:
 def _check(root: Path, capsys, *more: str) -> tuple[int, list[dict]]:
     code = main(["check", str(root / "prod"), "--root", str(root), "--format", "json", *more])
     return code, json.loads(capsys.readouterr().out)["findings"]
-
-
-def _login(server: Server, user: str, password: str, source: str) -> tuple[str | None, bool]:
-    import pymysql
-
-    try:
-        conn = pymysql.connect(
-            host="127.0.0.1",
-            port=server.port,
-            user=user,
-            password=password,
-            bind_address=source,
-            connect_timeout=5,
-        )
-    except pymysql.err.OperationalError:
-        return None, False
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT CURRENT_USER()")
-            current = cur.fetchone()[0]
-            cur.execute(
-                "SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES"
-                " WHERE TABLE_SCHEMA = 'objectiflune'"
-            )
-            schema = cur.fetchone()[0]
-            cur.execute("SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES")
-            glob = cur.fetchone()[0]
-    finally:
-        conn.close()
-    return current, schema >= FULL_SCHEMA_PRIVS or glob >= FULL_GLOBAL_PRIVS
 
 
 def _version(server: Server) -> str:
@@ -173,7 +133,7 @@ def test_generated_sql_makes_olc110_pass_on_the_live_server(
     assert [f for f in after if f["rule"] in {"OLC110", "OLC112", "OLC503"}] == []
     passwords = {"root": NEW_ROOT_PASSWORD, "olc": PASSWORDS["olc"]}
     live = {
-        name: _login(server, user, passwords[user], address)
+        name: server.login(user, address, passwords[user])
         for name, (address, user) in SERVERS.items()
     }
     block = ("root@127.0.0.4/255.255.255.252", True)
@@ -185,4 +145,4 @@ def test_generated_sql_makes_olc110_pass_on_the_live_server(
         "ext04": ("olc@127.0.0.9", True),
     }
     # the subnet-wide root is gone: its old password no longer logs in from the subnet
-    assert _login(server, "root", PASSWORDS["root"], "127.0.0.5") == (None, False)
+    assert server.login("root", "127.0.0.5", PASSWORDS["root"]) == (None, False)

@@ -201,8 +201,9 @@ def test_absolute_includes_in_windows_syntax_are_not_followed(
         (
             "OLC006",
             n,
-            f"'{line.split()[0]} {line.split()[1]}' names a path on the database server; "
-            "it is not in the repository and was not read",
+            f"'{line.split()[0]} {line.split()[1]}' names a path on the database server that "
+            "is not in the repository: the effective configuration could not be decided (map "
+            "the server's folder onto the collected one with database.include_map)",
         )
         for n, line in enumerate(lines, start=2)
     ]

@@ -84,6 +84,15 @@ def redact_text(text: str) -> str:
     return text
 
 
+def url_has_password(text: str) -> bool:
+    """Whether a URL holds a non-empty password: `//user:password@host` or a password
+    parameter (`?password=x`, `&pwd=x`, `;password=x`)."""
+    userinfo = "@" in text and "//" in text
+    if userinfo and any(m["value"] for m in _URL_USERINFO.finditer(text)):
+        return True
+    return any(m["value"] for m in _URL_PARAM.finditer(text))
+
+
 def _assignments(text: str) -> str:
     out: list[str] = []
     at = 0

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from olclint.domain.mysql import MARIADB, MYSQL_CIDR_FROM, version_at_least
-from olclint.readers.grants import ALL, like_match
+from olclint.readers.grants import like_match
 
 if TYPE_CHECKING:
     pass
@@ -255,11 +255,6 @@ def nearest_account(
 
 def account_name(account: AccountLike) -> str:
     return f"'{account.user}'@'{account.host}'"
-
-
-def all_privileges_grant(account: object) -> object | None:
-    """The grant that gives `account` ALL PRIVILEGES (at any level), or None."""
-    return next((g for g in account.grants if ALL in g.privileges), None)
 
 
 # -- how wide a host pattern is ---------------------------------------------------------------

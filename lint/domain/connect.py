@@ -17,6 +17,7 @@ from typing import Any
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import PREFERENCE_LINE_IGNORED as PREFERENCE_IGNORED
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.core.values import CLUSTER_FILE, FILE, Fact
 from olclint.readers.prefs import INPUT_VALUE, PrefsFile, looks_like_url
 
 # -- values: JDBC URLs and host:port ---------------------------------------------------------
@@ -246,6 +247,12 @@ class Setting:
     source: str  # "prefs" or "inline"
     key: str = ""  # the key as found in the .prefs file (the setting name when inline)
     overrides: Location | None = None  # the store line an Initialization/Preferences file beat
+
+    @property
+    def fact(self) -> Fact:
+        """The typed value, where it is written and where it came from."""
+        origin = FILE if self.source == "prefs" else CLUSTER_FILE
+        return Fact(self.value, self.location, origin, self.value_location)
 
 
 _INT = re.compile(r"[+-]?[0-9]+")

@@ -35,6 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from olclint.core.values import FILE, Fact
+
 if TYPE_CHECKING:
     from olclint.core.findings import Location
     from olclint.readers.optionfile import Option, OptionFile
@@ -136,6 +138,13 @@ class Value:
     value: object
     option: Option | None = None
 
+    @property
+    def fact(self) -> Fact:
+        """The value, the option line that set it (none for a default) and the origin."""
+        if self.option is None:
+            return Fact(self.value)
+        return Fact(self.value, self.option.location, FILE, self.option.value_location)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -199,8 +208,13 @@ def parse_bind_address(
 
     - `*`: every address; `0.0.0.0` (and `0`, what `skip-bind-address` stores): every
       IPv4 address; `::` every address on MySQL but only IPv6 on MariaDB.
-    - an IP literal: that address; `localhost`: 127.0.0.1 and ::1; another name is looked
-      up in `names` (the database host's own name), else it stays unresolved.
+    - an IP literal: that address; `localhost`: 127.0.0.1 and ::1 on MySQL, 127.0.0.1 only
+      on MariaDB (observed); another name is looked up in `names` (the database host's own
+      name), else it stays unresolved.
+    - on MariaDB an IPv4-mapped address (`::ffff:127.0.0.1`) stops the server, and so does
+      a list holding a wildcard and an address it already covers (`127.0.0.1,*`: the
+      second bind fails, address in use); `0.0.0.0,::` is fine (observed with a real
+      start-up of MariaDB 10.11).
     - a comma-separated list from MySQL 8.0.13 / MariaDB 10.11: no blanks around the
       commas, and on MySQL no wildcard inside (MySQL 8.0 manual, bind_address).
     - an empty value stops the server.
@@ -239,18 +253,29 @@ def parse_bind_address(
                 all_v4 = True
             continue
         try:
-            addresses.add(ipaddress.ip_address(item))
-            continue
+            address = ipaddress.ip_address(item)
         except ValueError:
-            pass
+            address = None
+        if address is not None:
+            if engine == MARIADB and getattr(address, "ipv4_mapped", None) is not None:
+                return None, f"'{item}' is an IPv4-mapped IPv6 address, which MariaDB cannot bind"
+            addresses.add(address)
+            continue
         if item.lower() == "localhost":
-            addresses |= {LOOPBACK_V4, LOOPBACK_V6}
+            addresses |= {LOOPBACK_V4} if engine == MARIADB else {LOOPBACK_V4, LOOPBACK_V6}
         elif item.lower() in names:
             addresses.add(names[item.lower()])
         elif _HOST_NAME.fullmatch(item):
             unresolved.append(item)
         else:
             return None, f"'{item}' is neither an IP address nor a host name"
+    if engine == MARIADB and len(items) > 1:
+        covered = [a for a in addresses if (all_v4 if a.version == 4 else all_v6)]
+        if covered:
+            return None, (
+                f"'{value}' binds {covered[0]} twice (the wildcard covers it): the second "
+                "bind fails, address in use"
+            )
     return Listen(all_v4, all_v6, frozenset(addresses), tuple(unresolved)), None
 
 
@@ -400,6 +425,8 @@ def effective_options(
             state = (given or "ON").strip().upper()
             values[name] = Value(name, state in ("ON", "FORCE", "FORCE_PLUS_PERMANENT"), option)
         elif kind in ("int", "count"):
+            if given is not None and given.strip() == "":
+                given = "0"  # `port=` is 0, the default (mariadbd --help --verbose: 3306)
             if given is None:
                 msg = f"option '{name}' needs a value"
                 problems.append(Problem(msg, option))

@@ -4,9 +4,10 @@
 fixes that are listed only:
 
 - **safe**: the region is on one line, has an end, and the replacement holds no line
-  break (or the fix adds exactly one line, see `olclint.core.findings.Fix`), for every edit of the fix (`Fix.also`: a fix of several values, applied whole or
-  not at all); the same fix proposed by several findings (one `bind-address` for every
-  server) is applied once;
+  break (or the fix adds exactly one line, see `olclint.core.findings.Fix`), for every
+  edit of the fix (`Fix.also`: a fix of several values, applied whole or not at all);
+  the same fix proposed by several findings (one `bind-address` for every server) is
+  applied once;
 - **conflict**: two different edits touch one value (overlapping regions of a file):
   neither is applied;
 - **unsafe**: anything else (a region across lines, a path outside the root).

@@ -399,7 +399,9 @@ class _Builder:
             external_address=external_address,
             external_hostname=(external or {}).get("hostname"),
             option_file=self._option_file(raw, path, server_node),
-            grants=self._grants(raw, path, server_node),
+            grants=self._grants(
+                raw, path, server_node, engine, version_tuple(raw.get("server_version"))
+            ),
             running=self._running(raw, server_node),
         )
 
@@ -430,11 +432,27 @@ class _Builder:
         self._add(problems, node)
         if found is None:
             return None
-        result = read_option_file(self.ws, found, where)
+        include_map = {}
+        for prefix, folder in (raw.get("include_map") or {}).items():
+            at = self.loc(*path, "include_map", prefix)
+            mapped, problems = self.ws.resolve(
+                self.folder, folder, at, "include_map folder", kind="dir"
+            )
+            self._add(problems, node)
+            if mapped is not None:
+                include_map[prefix] = mapped
+        result = read_option_file(self.ws, found, where, include_map=include_map)
         self._add(result.diagnostics, node)
         return result
 
-    def _grants(self, raw: dict[str, Any], path: tuple, node: str | None) -> Any:
+    def _grants(
+        self,
+        raw: dict[str, Any],
+        path: tuple,
+        node: str | None,
+        engine: str | None = None,
+        version: tuple[int, ...] | None = None,
+    ) -> Any:
         from olclint.readers.grants import read_grants
 
         if "grants" not in raw:
@@ -444,7 +462,7 @@ class _Builder:
         self._add(problems, node)
         if found is None:
             return None
-        result = read_grants(self.ws, found, where)
+        result = read_grants(self.ws, found, where, engine, version)
         self._add(result.diagnostics, node)
         return result
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from olclint.core.findings import Location
 from olclint.domain.connect import DbConnection, database_connection
+from olclint.domain.hostnames import names_host
 from olclint.domain.mysql import LOOPBACK_V4, ServerOptions, effective_options
 from olclint.model.cluster import Cluster, IPAddress, Node
 
@@ -105,7 +106,7 @@ def connection_target(cluster: Cluster, node: Node) -> Target | None:
             undecided=conn.undecided,
             **common,
         )
-    own_names = {n.lower() for n in database_names(cluster)}
+    own_names = list(database_names(cluster))
     address: IPAddress | None
     wrong = False
     if host.lower() == "localhost":
@@ -115,11 +116,12 @@ def connection_target(cluster: Cluster, node: Node) -> Target | None:
         try:
             address = ipaddress.ip_address(host)
         except ValueError:
-            address = db_address if host.lower() in own_names else None
+            # `connect-m1.corp.local` names the host whose hostname is `connect-m1`, as OLC103
+            address = db_address if any(names_host(host, n) for n in own_names) else None
         if address is not None and address != db_address:
             wrong = not (on_db_host and address.is_loopback)
     if address is None and not on_db_host:
-        other = next((n for n in cluster.nodes if (n.hostname or "").lower() == host.lower()), None)
+        other = next((n for n in cluster.nodes if names_host(host, n.hostname)), None)
         if other is not None:
             address, wrong = other.address, True
     source = address if (on_db_host and address is not None) else node.address

@@ -19,12 +19,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
 from olclint.core.findings import Location
+from olclint.core.values import CLUSTER_FILE, DEFAULT, FILE, Fact
 from olclint.domain.accounts import Client, Pick, nearest_account, pick_account
-from olclint.domain.connect import Setting
-from olclint.domain.mysql import ServerOptions, Value
+from olclint.domain.mysql import ServerOptions
+from olclint.domain.privileges import (
+    AccessOptions,
+    SchemaAccess,
+    database_access_options,
+    schema_access,
+)
 from olclint.model.cluster import Cluster, IPAddress, Node
 from olclint.model.connections import (
     Target,
@@ -32,44 +37,6 @@ from olclint.model.connections import (
     database_address,
     database_options,
 )
-
-T = TypeVar("T")
-
-FILE = "file"  # a collected file: .prefs, option file, grants
-CLUSTER_FILE = "cluster.yaml"
-DEFAULT = "default"
-
-
-@dataclass(frozen=True)
-class Fact(Generic[T]):
-    """A value with the place it is written (None for a default) and its origin."""
-
-    value: T
-    location: Location | None = None
-    origin: str = DEFAULT
-    value_location: Location | None = None  # the value itself, where it differs
-
-    @property
-    def given(self) -> bool:
-        return self.origin != DEFAULT
-
-    @property
-    def where(self) -> Location | None:
-        """The value's own place when known, else its line."""
-        return self.value_location or self.location
-
-
-def setting_fact(setting: Setting) -> Fact:
-    """A typed Connect setting as a fact (from a .prefs file or cluster.yaml)."""
-    origin = FILE if setting.source == "prefs" else CLUSTER_FILE
-    return Fact(setting.value, setting.location, origin, setting.value_location)
-
-
-def option_fact(value: Value) -> Fact:
-    """An effective server option as a fact (from the option file, or the default)."""
-    if value.option is None:
-        return Fact(value.value)
-    return Fact(value.value, value.option.location, FILE, value.option.value_location)
 
 
 @dataclass(frozen=True)
@@ -81,12 +48,18 @@ class Login:
     client: Client
     pick: Pick  # every matching row in the server's order, and the one it uses
     nearest: object | None  # no row matches: the closest account of that user, for a hint
-    all_on_schema: Location | None  # where the picked account gets ALL on the schema
-    schema: Fact[str] = Fact("")  # the schema it uses: its own store's, else cluster.yaml's
+    all_on_schema: Location | None  # a grant giving the login ALL on the schema, else None
+    schema: Fact[str]  # the schema it uses: its own store's, else cluster.yaml's
+    access: SchemaAccess | None = None  # what the server lets it do there, and why not
 
     @property
     def account(self):
         return self.pick.account
+
+    @property
+    def refused(self) -> str | None:
+        """Why the server refuses the login although an account matches, or None."""
+        return self.access.refused if self.access is not None else None
 
     def covering_alternatives(self, schema: str) -> tuple:
         """Rows that match this login after the picked one and would have covered it."""
@@ -134,6 +107,7 @@ class Secret:
     mode: int | None = None  # the collected POSIX mode of the file, when kept
     group: str = ""  # the option group, for option files
     name: str = ""  # the option name as written
+    in_url: bool = False  # the password is inside a URL value (`jdbc:...//u:pw@host`)
 
 
 @dataclass(frozen=True)
@@ -161,7 +135,7 @@ def _login_user(cluster: Cluster, node: Node) -> tuple[Fact[str], bool]:
     """The user a server logs in as, and whether the server sets it itself."""
     setting = node.setting("database.user")
     if setting is not None and setting.value:
-        return setting_fact(setting), True
+        return setting.fact, True
     db = cluster.database
     assert db is not None
     where = db.locations.get("user")
@@ -174,6 +148,7 @@ def _login(
     target: Target,
     options: ServerOptions,
     user: tuple[Fact[str], bool],
+    access_options: AccessOptions,
 ) -> Login | None:
     db = cluster.database
     if db is None or db.grants is None or target.wrong_host or target.undecided is not None:
@@ -190,8 +165,17 @@ def _login(
     client = Client.of(target.source, node.hostname, options.name_resolve)
     pick = pick_account(accounts, fact.value, client, db.engine, db.server_version)
     nearest = None if pick.account else nearest_account(accounts, fact.value, target.source)
-    covered = pick.account.has_all_on(schema.value) if pick.account is not None else None
-    return Login(fact, own, client, pick, nearest, covered, schema)
+    access = schema_access(
+        db.grants,
+        fact.value,
+        client,
+        schema.value,
+        db.engine,
+        db.server_version,
+        lower_case_table_names=access_options.lower_case_table_names,
+        server_tls=access_options.tls,
+    )
+    return Login(fact, own, client, pick, nearest, access.covering, schema, access)
 
 
 def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
@@ -199,7 +183,7 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
     for node in cluster.nodes:
         for prefs in node.prefs:
             for prop in prefs.properties:
-                if prop.secret and not prop.empty:
+                if (prop.secret and not prop.empty) or prop.url_password:
                     found.append(
                         Secret(
                             node.name,
@@ -208,6 +192,7 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
                             prop.location,
                             prop.value_location,
                             "prefs",
+                            in_url=prop.url_password and not prop.secret,
                         )
                     )
     db = cluster.database
@@ -241,6 +226,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
     master = cluster.master
     master_zone = zone_of(master.timezone) if master is not None else None
     users: set[str] = set()
+    access_options = database_access_options(db) if db is not None else None
     for node in cluster.nodes:
         target = connection_target(cluster, node) if options is not None else None
         login = None
@@ -248,7 +234,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
             user = _login_user(cluster, node)
             users.add(user[0].value)
             if target is not None and options is not None:
-                login = _login(cluster, node, target, options, user)
+                login = _login(cluster, node, target, options, user, access_options)
         own = zone_of(node.timezone)
         zone = own or master_zone
         servers[node.name] = ServerFacts(
@@ -260,7 +246,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
             version=db.server_version,
             address=database_address(cluster),
             options=options,
-            port=option_fact(options.port),
+            port=options.port.fact,
             schema=db.schema,
             accounts=tuple(db.grants.accounts) if db.grants is not None else (),
             grants_collected=db.grants is not None,

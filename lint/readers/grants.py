@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -78,6 +79,10 @@ _GLOBAL_PRIVS = (
     }
 )
 
+_PRIVILEGE_WORDS = frozenset(w for p in _GLOBAL_PRIVS for w in p.split()) | _words(
+    "ALL GRANT USAGE PROXY BINLOG"
+)
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -123,6 +128,9 @@ class Account:
     identified_in_grant: Location | None  # a GRANT ... IDENTIFIED (an error on MySQL 8.0+)
     has_password: bool  # whether a non-empty password or hash was set; never the password
     locked: bool = False  # ACCOUNT LOCK
+    require_tls: bool = False  # REQUIRE SSL, X509, ISSUER, SUBJECT or CIPHER
+    granted_roles: frozenset[str] = frozenset()  # GRANT role TO this account
+    default_roles: tuple[str, ...] = ()  # SET DEFAULT ROLE / DEFAULT ROLE; ("ALL",) for ALL
 
     @property
     def anonymous(self) -> bool:
@@ -158,6 +166,10 @@ class Grants:
     diagnostics: tuple[Finding, ...]
     read: bool = True  # False: the file could not be read (too large, denied, not a file)
     secrets: tuple[tuple[int, int], ...] = ()  # spans of secret literals in the text read
+    roles: tuple[Account, ...] = ()  # roles (host ""): not accounts a client can match
+
+    def role(self, name: str) -> Account | None:
+        return next((r for r in self.roles if r.user == name), None)
 
     def find(self, user: str, host: str) -> Account | None:
         """The account `user`@`host` (host compared without case), or None."""
@@ -223,7 +235,43 @@ def _is_hex(word: str) -> bool:
     return word[:2].lower() == "0x"
 
 
-def _lex(text: str, pos: _Positions) -> tuple[list[_Tok], list[tuple[int, str]]]:
+_VERSIONED = re.compile(r"/\*(M?)!(\d{6}(?=\d)|\d{6}|\d{5})?")
+MARIADB = "mariadb"
+
+
+def _version_number(version: tuple[int, ...]) -> int:
+    parts = (*version, 0, 0, 0)[:3]
+    return parts[0] * 10000 + parts[1] * 100 + parts[2]
+
+
+def versioned_comment_runs(
+    mariadb_form: bool, number: int | None, engine: str | None, version: tuple[int, ...] | None
+) -> bool:
+    """Whether the server runs the code of `/*!NNNNN ... */` (`/*M!NNNNN ... */`).
+
+    Observed on MariaDB 10.11 (`SELECT 1 /*!80001 +1 */` and the like): `/*M!` runs on
+    MariaDB only; a version of 5 or 6 digits runs when it is at most the server's; MariaDB
+    skips `/*!` versions 50700-99999 (MySQL 5.7 and 8.0 code). MySQL 8.0 manual,
+    "Comments": `/*!NNNNN` runs when the server's version is at least NNNNN, and the
+    `/*M!` form is MariaDB's. No engine (or no version) known: the code counts.
+    """
+    if engine is None:
+        return True
+    if mariadb_form and engine != MARIADB:
+        return False
+    if number is None:
+        return True
+    if engine == MARIADB and not mariadb_form and 50700 <= number <= 99999:
+        return False
+    return version is None or number <= _version_number(version)
+
+
+def _lex(
+    text: str,
+    pos: _Positions,
+    engine: str | None = None,
+    version: tuple[int, ...] | None = None,
+) -> tuple[list[_Tok], list[tuple[int, str]]]:
     """Tokens, and lexical problems as (offset, message)."""
     toks: list[_Tok] = []
     problems: list[tuple[int, str]] = []
@@ -246,8 +294,10 @@ def _lex(text: str, pos: _Positions) -> tuple[list[_Tok], list[tuple[int, str]]]
                 i += 1
             continue
         if c == "/" and text.startswith("/*", i):
-            m = re.compile(r"/\*M?!(\d{5,6})?").match(text, i)
-            if m is not None:
+            m = _VERSIONED.match(text, i)
+            if m is not None and versioned_comment_runs(
+                m[1] == "M", int(m[2]) if m[2] else None, engine, version
+            ):
                 code_comment_depth += 1
                 i = m.end()
                 continue
@@ -325,7 +375,7 @@ def _lex(text: str, pos: _Positions) -> tuple[list[_Tok], list[tuple[int, str]]]
     return toks, problems
 
 
-_OPENERS = _words("GRANT REVOKE CREATE DROP RENAME ALTER SET FLUSH USE SHOW")
+_OPENERS = _words("GRANT REVOKE CREATE DROP RENAME ALTER SET FLUSH USE SHOW SELECT EXECUTE")
 _NOT_BEFORE_OPENER = _words("GRANT REVOKE WITH ON TO FROM ALL")
 
 
@@ -389,6 +439,7 @@ class _UserSpec:
     user: str
     host: str
     auth: _Auth | None = None
+    host_given: bool = True
 
 
 class _Cursor:
@@ -464,6 +515,8 @@ _TAIL_WORDS = _TAIL_STARTS | _words(
 class _Tail:
     grant_option: bool = False
     locked: bool | None = None
+    require_tls: bool | None = None
+    default_roles: tuple[str, ...] | None = None
 
 
 def _tail(cur: _Cursor, after: str) -> _Tail:
@@ -487,6 +540,13 @@ def _tail(cur: _Cursor, after: str) -> _Tail:
             tail.grant_option = True
         elif tok.is_word("ACCOUNT") and cur.at_word("LOCK", "UNLOCK"):
             tail.locked = cur.next("LOCK").is_word("LOCK")
+        elif tok.is_word("REQUIRE") and cur.at_word("NONE"):
+            tail.require_tls = False
+        elif tok.is_word("REQUIRE") and cur.at_word("SSL", "X509", "ISSUER", "SUBJECT", "CIPHER"):
+            tail.require_tls = True
+        elif tok.is_word("DEFAULT") and cur.at_word("ROLE"):
+            cur.i += 1
+            tail.default_roles = _role_names(cur)
     return tail
 
 
@@ -504,10 +564,34 @@ def _user(cur: _Cursor) -> _UserSpec:
     if not tok.name_like or tok.is_word("IDENTIFIED", "TO", "FROM", "ON", "WITH", "REQUIRE"):
         raise _Unreadable(f"expected an account ('user'@'host'), found {_show(tok)}", tok)
     user = tok.text
-    host = "%"
     if cur.take_punct("@"):
-        host = _name(cur, "a host after '@'")
-    return _UserSpec(user, host)
+        return _UserSpec(user, _name(cur, "a host after '@'"))
+    return _UserSpec(user, "%", host_given=False)
+
+
+def _current_user(cur: _Cursor) -> bool:
+    """Skip `CURRENT_USER` / `CURRENT_USER()` (a dump's own session), if it is next."""
+    if not cur.at_word("CURRENT_USER"):
+        return False
+    cur.i += 1
+    if cur.take_punct("("):
+        cur.expect_punct(")")
+    return True
+
+
+def _role_names(cur: _Cursor) -> tuple[str, ...]:
+    """`NONE` (no role), `ALL`, or a list of roles (a MySQL role may have an @host)."""
+    if cur.take_word("NONE"):
+        return ()
+    if cur.take_word("ALL"):
+        return ("ALL",)
+    names: list[str] = []
+    while True:
+        names.append(_name(cur, "a role name"))
+        if cur.take_punct("@"):
+            _name(cur, "a host after '@'")
+        if not cur.take_punct(","):
+            return tuple(names)
 
 
 def _value(cur: _Cursor) -> bool:
@@ -637,16 +721,31 @@ class _Acc:
     identified_in_grant: Location | None = None
     has_password: bool = False
     locked: bool = False
+    require_tls: bool = False
+    granted_roles: set[str] = field(default_factory=set)
+    default_roles: tuple[str, ...] = ()
+    host_given: bool = True
 
-    def freeze(self) -> Account:
+    def apply(self, tail: _Tail) -> None:
+        if tail.locked is not None:
+            self.locked = tail.locked
+        if tail.require_tls is not None:
+            self.require_tls = tail.require_tls
+        if tail.default_roles is not None:
+            self.default_roles = tail.default_roles
+
+    def freeze(self, host: str | None = None) -> Account:
         return Account(
             self.user,
-            self.host,
+            self.host if host is None else host,
             self.location,
             tuple(self.grants),
             self.identified_in_grant,
             self.has_password,
             self.locked,
+            self.require_tls,
+            frozenset(self.granted_roles),
+            self.default_roles,
         )
 
 
@@ -667,6 +766,25 @@ class _State:
     def __init__(self) -> None:
         self.accounts: dict[tuple[str, str], _Acc] = {}
         self.current_db: str | None = None
+        self.roles: dict[str, Location] = {}  # CREATE ROLE, by name
+        self.role_names: set[str] = set()  # every name used as a role
+
+    def split(self) -> tuple[tuple[Account, ...], tuple[Account, ...]]:
+        """(accounts, roles): an account row named like a role, with host `%` or none, that
+        no CREATE USER made, is the role (SHOW GRANTS prints a role without a host on
+        MariaDB and as `role`@`%` on MySQL)."""
+        names = self.role_names | set(self.roles)
+        accounts: list[Account] = []
+        roles: dict[str, Account] = {}
+        for acc in self.accounts.values():
+            if acc.user in names and acc.implicit and acc.host in ("%", ""):
+                roles[acc.user] = acc.freeze(host="")
+            else:
+                accounts.append(acc.freeze())
+        for name, where in self.roles.items():
+            if name not in roles:
+                roles[name] = _Acc(name, "", where, implicit=False).freeze()
+        return tuple(accounts), tuple(roles.values())
 
     def get(self, spec: _UserSpec) -> _Acc | None:
         return self.accounts.get(_key(spec.user, spec.host))
@@ -686,6 +804,12 @@ def _create(cur: _Cursor, state: _State, where: Location, *, alter: bool) -> str
         or_replace = True
     kind_tok = cur.expect_word("USER", "ROLE")
     if kind_tok.is_word("ROLE"):
+        if not alter:
+            if cur.take_word("IF"):
+                cur.expect_word("NOT")
+                cur.expect_word("EXISTS")
+            name = _name(cur, "a role name")
+            state.roles.setdefault(name, where)
         return ("ALTER" if alter else "CREATE") + " ROLE"
     if cur.take_word("IF"):
         if not alter:
@@ -708,8 +832,9 @@ def _create(cur: _Cursor, state: _State, where: Location, *, alter: bool) -> str
             acc.implicit = False
         if spec.auth is not None:
             acc.has_password = spec.auth.has_password
-        if tail.locked is not None:
-            acc.locked = tail.locked
+        acc.apply(tail)
+        if tail.default_roles:
+            state.role_names.update(r for r in tail.default_roles if r != "ALL")
     return "ALTER USER" if alter else "CREATE USER"
 
 
@@ -731,13 +856,20 @@ def _grant(cur: _Cursor, state: _State, where: Location) -> str:
             has_on = True
             break
     if not has_on:  # GRANT role [, role] TO account
+        roles: list[str] = []
         while True:
-            _user(cur)
+            roles.append(_user(cur).user)
             if not cur.take_punct(","):
                 break
         cur.expect_word("TO")
-        _users(cur, with_auth=False)
+        state.role_names.update(roles)
+        if _current_user(cur):  # mariadb-dump's own import role
+            _tail(cur, "the account list")
+            return "GRANT ROLE"
+        grantees = _users(cur, with_auth=False)
         _tail(cur, "the account list")
+        for spec in grantees:
+            state.ensure(spec, where).granted_roles.update(roles)
         return "GRANT ROLE"
     privs = _privileges(cur, ("ON",))
     cur.expect_word("ON")
@@ -750,6 +882,7 @@ def _grant(cur: _Cursor, state: _State, where: Location) -> str:
     for spec in users:
         acc = state.ensure(spec, where)
         acc.grants.append(Grant(database, table, privs, where))
+        acc.apply(tail)
         if spec.auth is not None:
             acc.has_password = spec.auth.has_password
             if acc.identified_in_grant is None:
@@ -775,13 +908,21 @@ def _revoke(cur: _Cursor, state: _State) -> str:
             has_priv_level = True
             break
     first = cur.peek()
-    if not has_priv_level and first is not None and first.kind != "word":
+    if (
+        not has_priv_level
+        and first is not None
+        and (first.kind != "word" or not first.is_word(*_PRIVILEGE_WORDS))
+    ):
+        roles: list[str] = []
         while True:  # REVOKE role FROM account
-            _user(cur)
+            roles.append(_user(cur).user)
             if not cur.take_punct(","):
                 break
         cur.expect_word("FROM")
-        _users(cur, with_auth=False)
+        for spec in _users(cur, with_auth=False):
+            acc = state.get(spec)
+            if acc is not None:
+                acc.granted_roles.difference_update(roles)
         cur.expect_end("the account list")
         return "REVOKE ROLE"
     privs = _privileges(cur, ("ON", "FROM"))
@@ -823,6 +964,11 @@ def _drop(cur: _Cursor, state: _State) -> str:
     users = _users(cur, with_auth=False)
     cur.expect_end("the account list")
     if kind.is_word("ROLE"):
+        for spec in users:
+            state.roles.pop(spec.user, None)
+            acc = state.accounts.get(_key(spec.user, spec.host))
+            if acc is not None and acc.implicit:
+                del state.accounts[_key(spec.user, spec.host)]
         return "DROP ROLE"
     for spec in users:
         state.accounts.pop(_key(spec.user, spec.host), None)
@@ -852,6 +998,18 @@ def _rename(cur: _Cursor, state: _State) -> str:
 
 
 def _set(cur: _Cursor, state: _State) -> str:
+    if cur.at_word("DEFAULT") and (cur.peek(1) or cur.peek()).is_word("ROLE"):
+        # MariaDB: SET DEFAULT ROLE r FOR u@h; MySQL: SET DEFAULT ROLE r TO u@h, ...
+        cur.i += 2
+        roles = _role_names(cur)
+        state.role_names.update(r for r in roles if r != "ALL")
+        if cur.take_word("FOR", "TO"):
+            for spec in _users(cur, with_auth=False):
+                acc = state.get(spec)
+                if acc is not None:
+                    acc.default_roles = roles
+        cur.expect_end("the account list")
+        return "SET DEFAULT ROLE"
     if not cur.take_word("PASSWORD"):
         return "SET"
     spec: _UserSpec | None = None
@@ -899,6 +1057,12 @@ def _statement(toks: list[_Tok], state: _State, where: Location) -> str:
         return "USE"
     if word in ("FLUSH", "SHOW"):
         return word
+    if word == "EXECUTE" and cur.at_word("IMMEDIATE"):
+        return "EXECUTE IMMEDIATE"  # mariadb-dump restores the session's role so
+    if word == "SELECT" and any(
+        a.is_word("INTO") and b.is_punct("@") for a, b in itertools.pairwise(toks)
+    ):
+        return "SELECT INTO"  # mariadb-dump saves the session's role so
     raise _Unreadable(
         f"{_show(head)} does not start a CREATE USER, GRANT, REVOKE, DROP USER or "
         "RENAME USER statement",
@@ -908,12 +1072,20 @@ def _statement(toks: list[_Tok], state: _State, where: Location) -> str:
 
 # -- the file --------------------------------------------------------------------------------
 
-_BORDER = re.compile(r"^[ \t]*\+[-+]*\+[ \t]*$", re.M)
-_TABLE_ROW = re.compile(r"^([ \t]*)\|(.*)\|([ \t]*)$", re.M)
+# lines end at \n, \r\n (cmd.exe, PowerShell) or \r: "(?=\r?$)" is the end of a line
+_EOL = r"(?=\r?$)"
+_BORDER = re.compile(rf"^[ \t]*\+[-+]*\+[ \t]*{_EOL}", re.M)
+_TABLE_ROW = re.compile(rf"^([ \t]*)\|([^\r\n]*)\|([ \t]*){_EOL}", re.M)
+# column headers of SHOW GRANTS ("Grants for u@h") and SHOW CREATE USER ("CREATE USER for
+# u@h"; FOR is reserved, so no statement starts so), alone on a line (batch and table
+# output) or before ": " (\G output); \G row separators; row counts; prompts
 _CLIENT_NOISE = re.compile(
-    r"^[ \t]*(?:Grants for [^\r\n]*?(?::(?=[ \t])|$)|\*+ \d+\. row \*+[ \t]*$"
-    r"|\d+ rows? in set[^\r\n]*$|Empty set[^\r\n]*$)",
-    re.M,
+    r"^[ \t]*(?:(?:Grants|CREATE USER) for [^\r\n]*?(?::(?=[ \t])|" + _EOL + r")"
+    rf"|\*+ \d+\. row \*+[ \t]*{_EOL}"
+    rf"|\d+ rows? in set[^\r\n]*{_EOL}|Empty set[^\r\n]*{_EOL}"
+    # the console's prompts and the command typed after them (a copied console session)
+    r"|(?:mysql|MariaDB \[[^\]\r\n]*\])> [^\r\n]*|[ \t]+-> [^\r\n]*)",
+    re.M | re.I,
 )
 
 
@@ -949,15 +1121,22 @@ def _subject(text: str) -> str:
     return flat if len(flat) <= 120 else flat[:117] + "..."
 
 
-def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) -> Grants:
+def parse_grants_text(
+    text: str,
+    rel: str,
+    bad_offsets: tuple[int, ...] = (),
+    engine: str | None = None,
+    version: tuple[int, ...] | None = None,
+) -> Grants:
     """Read the statements of a decoded grants text and apply them; never raises.
 
     `bad_offsets` are offsets of characters that could not be decoded: each line holding
-    one outside a password literal gets an OLC005.
+    one outside a password literal gets an OLC005. `engine` and `version` (the server's)
+    decide which versioned comments `/*!NNNNN ... */` run (`versioned_comment_runs`).
     """
     pos = _Positions(text)
     text = _strip_client_output(text)
-    toks, lex_problems = _lex(text, pos)
+    toks, lex_problems = _lex(text, pos, engine, version)
     problems: list[Finding] = []
     for offset, message in lex_problems:
         line, column = pos.at(offset)
@@ -1010,12 +1189,12 @@ def parse_grants_text(text: str, rel: str, bad_offsets: tuple[int, ...] = ()) ->
             )
             continue
         statements.append(Statement(kind, where, statement_text))
-    accounts = tuple(acc.freeze() for acc in state.accounts.values())
+    accounts, roles = state.split()
     problems.sort(key=lambda f: f.sort_key())
     if dropped:
         problems.append(too_many(INPUT_VALUE, rel, dropped))
     secrets = tuple((t.start, t.end) for t in toks if t.secret)
-    return Grants(rel, accounts, tuple(statements), tuple(problems), secrets=secrets)
+    return Grants(rel, accounts, tuple(statements), tuple(problems), secrets=secrets, roles=roles)
 
 
 def _undecodable(
@@ -1062,14 +1241,20 @@ def decode_grants(data: bytes) -> tuple[str, tuple[int, ...], bool]:
     return "".join(chars), bad, False
 
 
-def read_grants(ws: Workspace, path: Path, where: Location | None = None) -> Grants:
+def read_grants(
+    ws: Workspace,
+    path: Path,
+    where: Location | None = None,
+    engine: str | None = None,
+    version: tuple[int, ...] | None = None,
+) -> Grants:
     """Read a grants file through the workspace."""
     rel = ws.rel(path)
     data, problems = ws.read_bytes(path, where, "grants file")
     if data is None:
         return Grants(rel, (), (), tuple(problems), read=False)
     text, bad, utf16_failed = decode_grants(data)
-    parsed = parse_grants_text(text, rel, bad)
+    parsed = parse_grants_text(text, rel, bad, engine, version)
     ws.remember(rel, text, secrets=parsed.secrets)
     extra = list(problems)
     if utf16_failed:

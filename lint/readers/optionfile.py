@@ -264,6 +264,8 @@ class _File:
 class _Reader:
     ws: Workspace | None
     include_exts: tuple[str, ...]
+    # absolute folder on the database server -> its collected copy in the repository
+    include_map: dict[str, Path] = field(default_factory=dict)
     options: list[Option] = field(default_factory=list)
     groups: list[GroupHeader] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
@@ -581,16 +583,26 @@ class _Reader:
             notes.append("the server does not remove quotes around the path")
         if "#" in arg:
             notes.append("a comment after the path is read as part of the path")
-        if is_absolute_ref(arg) or arg.startswith("~"):
+        mapped = map_server_path(arg, self.include_map) if self.ws is not None else None
+        if mapped is None and (is_absolute_ref(arg) or arg.startswith("~")):
             self.report(
                 NOT_FOLLOWED,
-                Level.NOTE,
-                f"'{directive} {arg}' names a path on the database server; it is not in the "
-                "repository and was not read",
+                Level.WARNING,
+                f"'{directive} {arg}' names a path on the database server that is not in the "
+                "repository: the effective configuration could not be decided (map the "
+                "server's folder onto the collected one with database.include_map)",
                 at,
                 f"{f.rel}:{directive}:{arg}",
             )
             return True
+        if mapped is not None and self.ws is not None:
+            if not self.ws.inside(mapped):
+                _, problems = self.ws.resolve(mapped.parent, mapped.name, at, f"'{directive}' path")
+                self.diagnostics.extend(_redacted(problems))
+                return True
+            if word == b"include":
+                return self._include(f, mapped, arg, intended, notes, at, level, stack)
+            return self._includedir(f, mapped, arg, intended, notes, at, level, stack)
         if self.ws is None or f.folder is None:
             if notes:
                 self.ignored(
@@ -741,6 +753,27 @@ def _redacted(findings: Iterable[Finding]) -> list[Finding]:
     ]
 
 
+def map_server_path(path: str, include_map: dict[str, Path]) -> Path | None:
+    """The collected copy of an absolute server path, by the longest prefix of
+    `include_map` (server folder -> repository folder) that holds it, else None. Windows
+    paths (`C:\\...`, backslashes) compare without case."""
+    if not include_map:
+        return None
+    text = path.replace("\\", "/")
+    windows = len(text) >= 2 and text[1] == ":"
+    best: tuple[int, Path, str] | None = None
+    for prefix, folder in include_map.items():
+        p = prefix.replace("\\", "/").rstrip("/")
+        a, b = (text.lower(), p.lower()) if windows else (text, p)
+        longer = best is None or len(p) > best[0]
+        if (a == b or a.startswith(b + "/")) and longer:
+            best = (len(p), folder, text[len(p) :].lstrip("/"))
+    if best is None:
+        return None
+    _, folder, rest = best
+    return folder / rest if rest else folder
+
+
 def parse_option_text(
     text: str | bytes, rel: str = "my.cnf", *, include_exts: tuple[str, ...] = (".cnf", ".ini")
 ) -> OptionFile:
@@ -761,8 +794,12 @@ def read_option_file(
     where: Location | None = None,
     *,
     include_exts: tuple[str, ...] = (".cnf", ".ini"),
+    include_map: dict[str, Path] | None = None,
 ) -> OptionFile:
     """Read the option file at `path` and what it includes, as the server reads them.
+
+    `include_map` maps absolute folders of the database server (`/etc/mysql`) to their
+    collected copies in the repository: an absolute include under one is read from there.
 
     `where` locates the reference to the file (for OLC002 when it is missing or outside the
     root). `include_exts` are the extensions `!includedir` reads: `.cnf` and `.ini` on
@@ -785,7 +822,7 @@ def read_option_file(
     data, problems = ws.read_bytes(path, where, "option file")
     if data is None:
         return OptionFile(path=rel, diagnostics=tuple(problems))
-    reader = _Reader(ws, tuple(include_exts))
+    reader = _Reader(ws, tuple(include_exts), dict(include_map or {}))
     real = os.path.realpath(path)
     ok = reader.read(_File(rel, data, codec_of(data), path.parent, real), 0, (real,))
     return reader.result(rel, not ok)

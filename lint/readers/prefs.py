@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
-from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.core.secrets import REDACTED, is_secret_name, redact_text, url_has_password
 
 if TYPE_CHECKING:
     from olclint.readers.workspace import Workspace
@@ -61,6 +61,7 @@ class Property:
     value_location: Location  # where the value starts; end_line/end_column when on one line
     secret: bool = False
     empty: bool = False  # the value is the empty string (before any redaction)
+    url_password: bool = False  # a URL value that held a password (now REDACTED in it)
 
 
 @dataclass(frozen=True)
@@ -250,16 +251,20 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
             v_line, v_column = pos.at(end)
             value_location = Location(rel, v_line, v_column, v_line, v_column)
         secret = is_secret_name(key)  # the key as Java reads it: escapes decoded
+        url_password = False
         if secret:
             value = REDACTED
             if value_start < len(chars):  # the value as written, continuation lines too
                 secrets.append((offsets[value_start], end))
         elif looks_like_url(value):
+            url_password = url_has_password(value)
             value = redact_text(value)
             span = _url_password(chars, value_start)
             if span is not None:
                 secrets.append((offsets[span[0]], offsets[span[1] - 1] + 1))
-        props.append(Property(key, value, location, value_location, secret, not raw_value))
+        props.append(
+            Property(key, value, location, value_location, secret, not raw_value, url_password)
+        )
     if dropped:
         problems.append(too_many(INPUT_VALUE, rel, dropped))
     return PrefsFile(rel, tuple(props), tuple(problems), secrets=tuple(secrets))
