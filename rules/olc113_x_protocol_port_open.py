@@ -47,8 +47,8 @@ FIX = """
 `--fix` makes the X Protocol listen where the classic port does: an existing
 `mysqlx-bind-address` line gets the `bind-address` value, else the line
 `mysqlx-bind-address = VALUE` is added right after `bind-address` (same group, same file,
-its line ending). Only for a single-address `bind-address`; `mysqlx = OFF` is left to
-you.
+its line ending). Only for a `bind-address` of one address (not a wildcard such as
+`0.0.0.0`); `mysqlx = OFF` is left to you.
 """
 
 
@@ -82,8 +82,8 @@ def _fix(opts, bind):
     """mysqlx-bind-address like a single-address bind-address: the existing line's value,
     else a new line right after bind-address."""
     value = str(bind.value)
-    if "," in value:
-        return None
+    if "," in value or opts.listen.all_v4 or opts.listen.all_v6:
+        return None  # a list, or a wildcard that would keep the X Protocol port open
     what = f"mysqlx-bind-address = {value}, like the bind-address"
     existing = opts.mysqlx_bind_address.option
     if existing is not None:

@@ -472,3 +472,29 @@ def test_an_added_line_takes_the_line_ending_of_the_line_before() -> None:
     # two lines at once, or a line break elsewhere, is not one new line
     result = fixes.plan([finding("my.ini", 3, 1, 1, "a = 1\nb = 2\n")])
     assert [why for _, why in result.unsafe] == ["its replacement spans lines"]
+
+
+@pytest.mark.parametrize(
+    ("ini", "fix"),
+    [
+        ("[mysqld]\nbind-address=127.0.0.1\n", ("mysqlx-bind-address = 127.0.0.1\n", 3, 1)),
+        (
+            "[mysqld]\nbind-address=127.0.0.1\nmysqlx-bind-address = *\n",
+            ("127.0.0.1", 3, 23),
+        ),
+        ("[mysqld]\nbind-address=0.0.0.0\n", None),  # a wildcard: the port would stay open
+    ],
+)
+def test_olc113_fixes(ini: str, fix) -> None:
+    from factory import cluster, findings
+
+    from olclint.rules import olc113_x_protocol_port_open as olc113
+
+    found = findings(olc113, cluster(engine="mysql", version=(8, 0, 36), my_ini=ini))
+    assert len(found) == 1
+    got = found[0].fix
+    if fix is None:
+        assert got is None
+    else:
+        assert (got.replacement, got.location.line, got.location.column) == fix
+        assert got.location.path == "db/my.ini"
