@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from olclint.core.findings import Finding, Fix, Level, Related
+from olclint.core.findings import Finding, Level, Related
 from olclint.domain.connect import has_setting
+from olclint.domain.fixes import setting_fix
 from olclint.engine.rule import Context
 from olclint.model.cluster import Node
 from olclint.rules._settings import setting_int, undecided
@@ -66,13 +67,11 @@ def engine_findings(ctx: Context, family: str, label: str) -> Iterator[Finding]:
         )
         for ext, count in launched
     )
-    fix = None
-    if setting.source == "prefs" and setting.value_location is not None:
-        fix = Fix(
-            f"set {expected_name} to {total}, the sum of the extensions' {local_name}",
-            setting.value_location,
-            str(total),
-        )
+    fix = setting_fix(
+        setting,
+        str(total),
+        f"set {expected_name} to {total}, the sum of the extensions' {local_name}",
+    )
     yield ctx.finding(
         message,
         setting.location,

@@ -61,12 +61,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
+from olclint.domain.fixes import option_fix, setting_fix
 from olclint.domain.mysql import short
 from olclint.model.graph import DATABASE, reaches, server_id
+from olclint.rules._fixes import serving_bind_address
 
 ID = "OLC101"
 NAME = "DatabaseNotReachable"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` edits one value for two of its findings:
+
+- a server whose `db.host` (in its
+  `com.objectiflune.repository.eclipselink.generic.prefs`) names another host: `db.host`
+  becomes the database server's address;
+- a `bind-address` that does not serve a Connect server: it becomes the narrowest value
+  that serves every Connect server: the one address they all connect to, else the list
+  of those addresses where the engine reads a list (MySQL 8.0.13, MariaDB 10.11), else
+  `0.0.0.0` when they are all IPv4.
+
+A host inside a `database.url` is not edited (the URL may hold a password), nor is an
+inline value of cluster.yaml. The other findings have no automatic fix.
+"""
 
 
 def _who(node, target) -> str:
@@ -140,6 +156,7 @@ def check(ctx) -> Iterator[Finding]:
                 f"({db_host})",
                 where,
                 related=(Related(db.loc("node") if db.node else db.location, "the database"),),
+                fix=_host_fix(node, target, facts.database.address),
                 node=node.name,
                 subject=target.host_key,
             )
@@ -178,6 +195,7 @@ def check(ctx) -> Iterator[Finding]:
                 f"listens on {listen.describe()} only{extra}",
                 bind.option.location,
                 related=url_related,
+                fix=_bind_fix(bind.option, serving_bind_address(cluster, facts)),
                 node=node.name,
                 subject="bind-address",
             )
@@ -203,3 +221,23 @@ def check(ctx) -> Iterator[Finding]:
                 node=node.name,
                 subject="route",
             )
+
+
+def _host_fix(node, target, address):
+    """`db.host` of the server's store to the database's address (never a host inside a
+    `database.url`, which may hold a password)."""
+    if target.host_key != "db.host" or address is None:
+        return None
+    return setting_fix(
+        node.setting("database.host"),
+        str(address),
+        f"set db.host to {address} on {node.name}, the database server's address",
+    )
+
+
+def _bind_fix(option, value):
+    if value is None:
+        return None
+    return option_fix(
+        option, value, f"set bind-address to {value}, which serves every Connect server"
+    )

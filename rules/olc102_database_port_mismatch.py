@@ -36,11 +36,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
+from olclint.domain.fixes import setting_fix
 from olclint.domain.mysql import short
 
 ID = "OLC102"
 NAME = "DatabasePortMismatch"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets `db.port` of the server's
+`com.objectiflune.repository.eclipselink.generic.prefs` to the port the database
+listens on. A port inside a `database.url` and `database.port` of cluster.yaml are not
+edited.
+"""
 
 
 def check(ctx) -> Iterator[Finding]:
@@ -72,6 +79,11 @@ def check(ctx) -> Iterator[Finding]:
                 f"({target.port_key}) but the database listens on {listen_where}",
                 target.port_location,
                 related=listen_related,
+                fix=setting_fix(
+                    node.setting("database.port") if target.port_key == "db.port" else None,
+                    str(listening),
+                    f"set db.port to {listening} on {node.name}, the port the database listens on",
+                ),
                 node=node.name,
                 subject=f"{target.port_key}:port",
             )

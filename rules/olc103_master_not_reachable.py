@@ -55,6 +55,7 @@ import ipaddress
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level, Related
+from olclint.domain.fixes import setting_fix
 from olclint.domain.hostnames import names_host
 from olclint.model.cluster import DEFAULT_MASTER_PORT
 from olclint.model.graph import reaches, server_id
@@ -63,6 +64,13 @@ from olclint.rules._settings import undecided
 ID = "OLC103"
 NAME = "MasterNotReachable"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets an extension's `server.connections.master.port`, or the port of a
+`master.location` written as plain `host:port`, to the master's `server.primary.port`
+(or its default 9340), in the extension's `.prefs` store. A `master.location` that names
+another host, one with a scheme, a path or an IPv6 address, an inline value of
+cluster.yaml and a missing key are left to you.
+"""
 
 
 def _names_master(host: str, master) -> bool:
@@ -117,6 +125,7 @@ def _port_findings(ctx, node, master, listen, listen_setting, location) -> Itera
             f"{master.name} listens on {listen_text}; {fix_here}",
             setting.value_location or setting.location,
             related=(Related(listen_at, f"{master.name} listens on port {listen}"),),
+            fix=_port_fix(setting, node, master, listen),
             node=node.name,
             subject=f"{setting.name}:port",
         )
@@ -172,3 +181,17 @@ def check(ctx) -> Iterator[Finding]:
                 node=node.name,
                 subject="master.location:route",
             )
+
+
+def _port_fix(setting, node, master, listen: int):
+    """`server.connections.master.port`, or the port of a `master.location` written as
+    plain `host:port`, to the port the master listens on."""
+    what = f"on {node.name}, the port {master.name} listens on"
+    if setting.name == "master.port":
+        return setting_fix(setting, str(listen), f"set {setting.key} to {listen} {what}")
+    value = setting.value
+    if ":" in value.host or setting.raw.strip() != f"{value.host}:{value.port}":
+        return None  # IPv6, a scheme or a path: not one plain value
+    return setting_fix(
+        setting, f"{value.host}:{listen}", f"set the port of {setting.key} to {listen} {what}"
+    )

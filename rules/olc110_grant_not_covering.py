@@ -63,6 +63,13 @@ from olclint.model.facts import FILE
 ID = "OLC110"
 NAME = "GrantNotCovering"
 LEVEL = Level.ERROR
+FIX = """
+`olclint check --sql FILE` writes the statements to run on the database server: for each
+reported server a `CREATE USER` for its user from its own address (or the netmask
+pattern that matches exactly the servers, when they form an aligned block and no other
+account would win), unless that account exists, and `GRANT ALL PRIVILEGES ON schema.*`
+to it, with a password placeholder to replace. `--fix` does not edit grants files.
+"""
 
 
 def check(ctx) -> Iterator[Finding]:

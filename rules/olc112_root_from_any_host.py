@@ -41,6 +41,11 @@ ID = "OLC112"
 NAME = "RootFromAnyHost"
 LEVEL = Level.WARNING
 SECURITY_SEVERITY = "8.0"  # root from any host
+FIX = """
+`olclint check --sql FILE` writes `DROP USER` for the reported account, after the
+accounts that give each Connect server that logged in through it its own access (see
+OLC110).
+"""
 
 
 def check(ctx) -> Iterator[Finding]:

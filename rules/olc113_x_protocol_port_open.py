@@ -38,10 +38,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from olclint.core.findings import Finding, Level
+from olclint.domain.fixes import option_fix, option_line_fix
 
 ID = "OLC113"
 NAME = "XProtocolPortOpen"
 LEVEL = Level.NOTE
+FIX = """
+`--fix` makes the X Protocol listen where the classic port does: an existing
+`mysqlx-bind-address` line gets the `bind-address` value, else the line
+`mysqlx-bind-address = VALUE` is added right after `bind-address` (same group, same file,
+its line ending). Only for a `bind-address` of one address (not a wildcard such as
+`0.0.0.0`); `mysqlx = OFF` is left to you.
+"""
 
 
 def check(ctx) -> Iterator[Finding]:
@@ -65,5 +73,19 @@ def check(ctx) -> Iterator[Finding]:
         f"the X Protocol listener still listens on {xlisten.describe()}, port "
         f"{opts.mysqlx_port.value}; add mysqlx=OFF or a mysqlx-bind-address",
         bind.option.location,
+        fix=_fix(opts, bind),
         subject="mysqlx",
     )
+
+
+def _fix(opts, bind):
+    """mysqlx-bind-address like a single-address bind-address: the existing line's value,
+    else a new line right after bind-address."""
+    value = str(bind.value)
+    if "," in value or opts.listen.all_v4 or opts.listen.all_v6:
+        return None  # a list, or a wildcard that would keep the X Protocol port open
+    what = f"mysqlx-bind-address = {value}, like the bind-address"
+    existing = opts.mysqlx_bind_address.option
+    if existing is not None:
+        return option_fix(existing, value, f"set {what}")
+    return option_line_fix(bind.option, "mysqlx-bind-address", value, f"add {what}")

@@ -68,6 +68,11 @@ from olclint.rules._engines import engine_findings
 ID = "OLC201"
 NAME = "RemoteMergeEnginesMismatch"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets the master's `merge.expected_remote_engines` (in its `.prefs` store) to the
+sum of the extensions' `merge.local_engines`. An inline value of cluster.yaml is not
+edited.
+"""
 
 
 def check(ctx):

@@ -55,6 +55,11 @@ from olclint.rules._engines import engine_findings
 ID = "OLC202"
 NAME = "RemoteWeaverEnginesMismatch"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets the master's `weaver.expected_remote_engines` (in its `.prefs` store) to the
+sum of the extensions' `weaver.local_engines`. An inline value of cluster.yaml is not
+edited.
+"""
 
 
 def check(ctx):

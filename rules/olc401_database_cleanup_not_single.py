@@ -53,6 +53,7 @@ one has clean-up enabled.
 from __future__ import annotations
 
 from olclint.core.findings import Finding, Level, Related
+from olclint.domain.fixes import setting_fix
 from olclint.engine.rule import Context
 from olclint.model.cluster import Node
 from olclint.rules._settings import cleanup_described, setting_bool, undecided
@@ -60,6 +61,12 @@ from olclint.rules._settings import cleanup_described, setting_bool, undecided
 ID = "OLC401"
 NAME = "DatabaseCleanupNotSingle"
 LEVEL = Level.ERROR
+FIX = """
+`--fix` sets `cleanup.database` (`cleanup.database.enabled` in Connect's
+`com.objectiflune.cleanup.prefs`) to `false` on each reported server: one that does not
+host the database, or, with an external database, every server after the first that runs
+it. "No server runs it" has no automatic fix.
+"""
 
 
 def check(ctx):
@@ -94,6 +101,11 @@ def check(ctx):
                 f"only the database host {host.name} should clean database items",
                 node.setting("cleanup.database").location,
                 related=(Related(db.loc("node"), f"the database runs on {host.name}"),),
+                fix=setting_fix(
+                    node.setting("cleanup.database"),
+                    "false",
+                    f"set cleanup.database=false on {node.name}; {host.name} hosts the database",
+                ),
                 node=node.name,
                 subject="cleanup.database",
             )
@@ -111,6 +123,11 @@ def check(ctx):
                     first.setting("cleanup.database").location,
                     f"database clean-up already runs on {first.name}",
                 ),
+            ),
+            fix=setting_fix(
+                node.setting("cleanup.database"),
+                "false",
+                f"set cleanup.database=false on {node.name}; it keeps running on {first.name}",
             ),
             node=node.name,
             subject="cleanup.database",

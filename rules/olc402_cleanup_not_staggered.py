@@ -74,8 +74,10 @@ servers that do not need it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from olclint.core.findings import Level, Related
+from olclint.domain.fixes import setting_fix
 from olclint.domain.quartz import CronExpr
 from olclint.rules._settings import cleanup_described, cleanup_enabled, undecided
 
@@ -83,6 +85,18 @@ ID = "OLC402"
 NAME = "CleanupNotStaggered"
 LEVEL = Level.ERROR
 USES_DATE = True  # judges against the run's date (`ctx.today`)
+FIX = """
+The finding proposes staggered schedules (`olclint.domain.stagger`): the first server
+keeps its `cleanup.cron`; each next one gets the time of day nearest its own (five-minute
+steps) at which its runs never meet a run of a server before it over the year horizon, in
+each server's own time zone, each run given its expected duration plus a margin of the
+same length. The days of each schedule (day-of-month, month, day-of-week, year) stay as
+they are. The proposal is kept only when this rule's own engine finds no instant at
+which any two of the proposed schedules are busy. `--fix` writes every changed
+`cleanup.cron` (`cleanup.cron.schedule` in `com.objectiflune.cleanup.prefs`) as one fix;
+when one of them is an inline value of cluster.yaml, or a schedule fires more than once a
+day, the proposal is only shown (or not made).
+"""
 
 DEFAULT_DURATION = dt.timedelta(minutes=30)
 LISTED = 10  # servers named in the message; the related locations list them all
@@ -137,12 +151,27 @@ def check(ctx):
     how_long = duration_text(duration)
     if cluster.cleanup_duration is None:
         how_long += ", the default expected_duration"
+    proposal = _proposal(schedules, duration, ctx.today)
     message = (
         f"the clean-up runs of all {len(nodes)} servers overlap at "
         f"{found.instant:%Y-%m-%dT%H:%M:%SZ} (runs of {how_long}): "
         + ", ".join(shown)
         + "; stagger the schedules"
     )
+    changed = [
+        (node, new)
+        for node, old, new in zip(nodes, schedules, proposal or (), strict=False)
+        if new.cron.text != old.cron.text
+    ]
+    if changed:
+        message += (
+            ", e.g. "
+            + ", ".join(
+                f"{node.name} cleanup.cron={new.cron.text} ({getattr(new.zone, 'key', 'UTC')})"
+                for node, new in changed
+            )
+            + " (no two runs meet over the year)"
+        )
     related = tuple(
         Related(
             n.setting("cleanup.cron").location,
@@ -155,6 +184,44 @@ def check(ctx):
         message,
         primary.setting("cleanup.cron").location,
         related=related,
+        fix=_fix(changed, duration),
         node=primary.name,
         subject="cleanup.cron",
+    )
+
+
+def _proposal(schedules, duration: dt.timedelta, today: dt.date):
+    """Staggered schedules (`olclint.domain.stagger`), kept only when this rule's own
+    engine finds no instant over the horizon at which any two of them are busy."""
+    from olclint.domain.schedule import first_common_busy
+    from olclint.domain.stagger import stagger
+
+    proposal = stagger(schedules, duration, today)
+    if proposal is None:
+        return None
+    for i, a in enumerate(proposal):
+        for b in proposal[i + 1 :]:
+            if first_common_busy((a, b), duration, today) is not None:
+                return None
+    return proposal
+
+
+def _fix(changed, duration: dt.timedelta):
+    """One fix editing every changed `cleanup.cron`, or none when one is not in a store."""
+    edits = [
+        setting_fix(
+            node.setting("cleanup.cron"),
+            new.cron.text,
+            f"stagger the clean-up: {node.name} cleanup.cron={new.cron.text}",
+        )
+        for node, new in changed
+    ]
+    if not edits or any(e is None for e in edits):
+        return None
+    names = ", ".join(f"{node.name} {new.cron.text}" for node, new in changed)
+    return replace(
+        edits[0],
+        description=f"stagger the clean-up runs ({duration_text(duration)} each and as much "
+        f"margin): {names}",
+        also=tuple(edits[1:]),
     )

@@ -56,6 +56,11 @@ ID = "OLC503"
 NAME = "RootFromSubnet"
 LEVEL = Level.WARNING
 SECURITY_SEVERITY = "6.0"  # root from a whole subnet
+FIX = """
+`olclint check --sql FILE` writes `DROP USER` for the reported account, after the
+accounts that give each Connect server that logged in through it its own access (see
+OLC110).
+"""
 
 
 def check(ctx) -> Iterator[Finding]:

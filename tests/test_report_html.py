@@ -146,7 +146,7 @@ def test_the_cases_cover_every_picture_element(pages) -> None:
     expected = [e for _, e in pages.values()]
     assert sum(bool(e["bad"]) for e in expected) >= 8
     assert {kind for e in expected for _, kind in e["bad"]} == {"database", "master"}
-    assert sum(e["overlap"] for e in expected) == 5
+    assert sum(e["overlap"] for e in expected) == 6  # with olc402_stagger_fix
     assert sum(bool(e["rows"]) for e in expected) >= 5
     assert sum(not e["servers"] for e in expected) >= 3  # broken cluster files
 

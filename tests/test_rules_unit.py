@@ -520,12 +520,20 @@ def test_olc402_runs_overlap_across_time_zones() -> None:
             "the clean-up runs of all 2 servers overlap at 2026-12-01T01:15:00Z (runs of 30m, "
             "the default expected_duration): master01 fires at 2026-12-01 02:00:00 "
             "Europe/Paris, ext01 fires at 2026-12-01 01:15:00 Europe/London; stagger the "
-            "schedules",
+            "schedules, e.g. ext01 cleanup.cron=0 0 2 * * ? (Europe/London) (no two runs meet "
+            "over the year)",
             "ext01/settings/test.prefs:2:1",
             "ext01",
             "cleanup.cron",
         )
     ]
+    # the proposal, 45 minutes later, is the fix: the value of ext01's cleanup.cron
+    fix = found[0].fix
+    assert (fix.replacement, str(fix.location), fix.location.end_column) == (
+        "0 0 2 * * ?",
+        "ext01/settings/test.prefs:2:14",
+        26,  # the whole of "0 15 1 * * ?"
+    )
     staggered = cluster(
         master(prefs=PARIS_2AM, timezone="Europe/Paris"),
         extension(

@@ -405,9 +405,17 @@ def check(run: Run, cluster_files: list[Path]) -> Checked:
     return checked
 
 
+def _needs_models(run: Run) -> bool:
+    """Whether a later stage reads the clusters' models: the html pictures, --sql."""
+    return any(o.format == "html" for o in run.outputs) or bool(getattr(run.args, "sql", None))
+
+
 def _cache_key(run: Run, cluster_files: list[Path]) -> str | None:
-    if getattr(run.args, "no_cache", False) or any(o.format == "html" for o in run.outputs):
-        return None  # html pictures need the model, which the cache does not keep
+    args = run.args
+    if getattr(args, "no_cache", False) or _needs_models(run):
+        return None  # the cache keeps findings, not the models those stages read
+    if getattr(args, "fix", False) or getattr(args, "diff", False):
+        return None  # fixes are verified by checking the files again, never from a cache
     from olclint.cli import cache
 
     try:
@@ -458,8 +466,8 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
     files = _Files()
     findings: list[Finding] = []
     notes: list[Notification] = []
-    checked = []  # the usable clusters, for the pictures of the html format
-    pictures = any(o.format == "html" for o in run.outputs)
+    checked = []  # the usable clusters, for the stages that read the models
+    pictures = _needs_models(run)
     jobs = getattr(run.args, "jobs", None)
     args = (run.config.preference_keys, ws.max_file_bytes)
     if (jobs or auto_workers(len(cluster_files))) <= 1 or len(cluster_files) < MIN_PARALLEL:
@@ -490,13 +498,18 @@ def _with_level(finding: Finding, levels: dict[str, Level]) -> Finding:
     return finding if level is None or level is finding.level else replace(finding, level=level)
 
 
-def _writer(run: Run, checked: Checked) -> Writer:
-    """The run's writer: it refuses to write over any file the run read."""
+def read_paths(run: Run, checked: Checked) -> list[Path]:
+    """Every file the run read."""
     ws, files, config, args = checked.workspace, checked.files, run.config, run.args
     read = [ws.root / rel for rel in (*ws.sources, *files.kinds)]
     read += [*checked.cluster_files, *([config.path] if config.path else [])]
     read += [Path(args.baseline)] if args.baseline else []
-    return Writer(run.root, read)
+    return read
+
+
+def _writer(run: Run, checked: Checked) -> Writer:
+    """The run's writer: it refuses to write over any file the run read."""
+    return Writer(run.root, read_paths(run, checked))
 
 
 def filter_findings(run: Run, checked: Checked) -> tuple[list[Outcome], list[Notification]]:
@@ -731,6 +744,12 @@ def say_errors(run: Run, notes: Iterable[Notification], checked: Checked) -> Non
                 )
 
 
+def _write_sql(run: Run, checked: Checked, outcomes: list[Outcome]) -> Notification:
+    from olclint.cli.sql import write_sql
+
+    return write_sql(run, checked, outcomes, read_paths(run, checked))
+
+
 def run_check(args: argparse.Namespace) -> int:
     paths = command_paths(args)
     if not paths:
@@ -742,6 +761,28 @@ def run_check(args: argparse.Namespace) -> int:
     checked = check(run, cluster_files)
     say_errors(run, notes, checked)
     outcomes, filter_notes = filter_findings(run, checked)
+    if args.fix or args.diff:
+        from olclint.cli.fix import run_fix
+
+        def recheck(at: Path | None = None) -> tuple[Checked, list[Outcome]]:
+            """Check again: in place, or on a copy of the read files under `at`."""
+            if at is None:
+                again = check(run, cluster_files)
+                return again, filter_findings(run, again)[0]
+            quiet = argparse.Namespace(**{**vars(args), "write_baseline": None})
+            moved = replace(run, root=at, args=quiet)
+            again = check(moved, [at / _shown(Path(p), run.root) for p in cluster_files])
+            return again, filter_findings(moved, again)[0]
+
+        done = run_fix(run, checked, outcomes, read_paths(run, checked), recheck)
+        if isinstance(done, int):  # --diff: the diff is the output
+            if args.sql:
+                _write_sql(run, checked, outcomes)
+            return done
+        checked, outcomes, fix_notes = done
+        filter_notes += fix_notes
+    if args.sql:
+        filter_notes.append(_write_sql(run, checked, outcomes))
     report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
     write_reports(run, report, checked)
     return report.verdict.exit_code

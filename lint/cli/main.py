@@ -38,6 +38,11 @@ exit codes:
   2  a usage or configuration error (a missing path, an unknown rule id), or olclint
      itself failed (the findings it has are still reported)
 
+fixes: --fix applies the safe fixes and checks again (files restored, exit 2, if a fixed
+finding remains); --diff prints them as a unified diff for patch -p1 (exit 1 when there
+is something to fix); --sql FILE writes the CREATE USER / GRANT / DROP USER statements
+that make OLC110 pass (a password placeholder, never a password)
+
 reports: --format FMT to standard output (or --output FILE), --format FMT=FILE to a file;
 repeat it for several reports from one run, e.g. --format text --format sarif=olclint.sarif
 """
@@ -118,6 +123,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         default=None,
         help="worker processes for many clusters (default: decided by the clusters and CPUs)",
+    )
+    check.add_argument(
+        "--sql",
+        metavar="FILE",
+        help="write the statements that make the grant rules pass (OLC110, 112, 503)",
+    )
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
+    fixing.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a unified diff, write nothing"
     )
 
     rules = sub.add_parser("rules", help="list the rules", allow_abbrev=False)

@@ -56,11 +56,21 @@ class Related:
 
 @dataclass(frozen=True)
 class Fix:
-    """Replace the text of `location`'s region (a single line region) by `replacement`."""
+    """Replace the text of `location`'s region (a single line region) by `replacement`;
+    `also`: more edits of the same fix, applied with it or not at all.
+
+    An empty region at column 1 with a `replacement` ending in its only line break adds
+    that line before `location.line` (after the last line when it is one past the end),
+    written with the line ending of the line before it."""
 
     description: str
     location: Location
     replacement: str
+    also: tuple[Fix, ...] = ()
+
+    @property
+    def edits(self) -> tuple[Fix, ...]:
+        return (self, *self.also)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ DATABASE_NOT_REACHABLE = "OLC101"
 DATABASE_PORT_MISMATCH = "OLC102"
 MASTER_NOT_REACHABLE = "OLC103"
 GRANT_NOT_COVERING = "OLC110"
+ROOT_FROM_ANY_HOST = "OLC112"  # and OLC503: the accounts `--sql` drops
+ROOT_FROM_SUBNET = "OLC503"
 
 # The input rules: their findings come from reading, so they run on every cluster, even
 # one whose cluster file is unusable.
@@ -37,6 +39,8 @@ BY_NAME = {
     "DatabasePortMismatch": DATABASE_PORT_MISMATCH,
     "MasterNotReachable": MASTER_NOT_REACHABLE,
     "GrantNotCovering": GRANT_NOT_COVERING,
+    "RootFromAnyHost": ROOT_FROM_ANY_HOST,
+    "RootFromSubnet": ROOT_FROM_SUBNET,
 }
 
 # The families of the catalogue, by id prefix, with the tags code scanning shows for them.

@@ -112,6 +112,8 @@ class Context:
 
 CheckFn = Callable[[Context], Iterable[Finding]]
 
+NO_FIX = "None: `olclint check --fix` leaves these findings to you (see How to fix)."
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -123,11 +125,13 @@ class Rule:
     check: CheckFn
     security_severity: str | None = None  # a CVSS-like score ("8.0") for a security rule
     uses_date: bool = False  # reads `Context.today` (`USES_DATE = True`): the cache keys on it
+    fix: str = ""  # what `--fix` (or `--sql`) does for its findings; "" when nothing
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
         """A rule from its module: `ID`, `NAME`, `LEVEL`, `check`, the docstring as its page,
-        and `SECURITY_SEVERITY` for a rule whose findings are security problems."""
+        `SECURITY_SEVERITY` for a rule whose findings are security problems, and `FIX`, what
+        its automatic fix does, for a rule that has one."""
         doc = inspect.cleandoc(module.__doc__ or "")
         summary, _, body = doc.partition("\n")
         return cls(
@@ -139,6 +143,7 @@ class Rule:
             check=module.check,
             security_severity=getattr(module, "SECURITY_SEVERITY", None),
             uses_date=bool(getattr(module, "USES_DATE", False)),
+            fix=inspect.cleandoc(getattr(module, "FIX", "")),
         )
 
     @property
@@ -163,7 +168,8 @@ class Rule:
     def page(self) -> str:
         """The rule's documentation page in Markdown."""
         head = f"# {self.id} {self.name}\n\nDefault level: {self.level}.\n\n"
-        return f"{head}{self.summary}\n\n{self.doc}\n"
+        fix = self.fix or NO_FIX
+        return f"{head}{self.summary}\n\n{self.doc}\n\n## Automatic fix\n\n{fix}\n"
 
     def meta(self) -> dict[str, Any]:
         return {

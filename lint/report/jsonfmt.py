@@ -14,7 +14,9 @@
       "location": {"path": "db/my.cnf", "line": 3, "column": 16,
                    "endLine": 3, "endColumn": 25} | null,
       "related": [{"location": {...}, "message": "..."}],
-      "fix": {"description": "...", "location": {...}, "replacement": "..."} | null,
+      "fix": {"description": "...", "location": {...}, "replacement": "...",
+              "also": [{"location": {...}, "replacement": "..."}]} | null,  # "also": when
+                                           # the fix edits more values (OLC402)
       "cluster": "prod", "node": "db01", "subject": "...",   # "" when not set
       "fingerprint": "OLC101/prod/db01/...",  # rule/cluster/node/subject, no line numbers
       "properties": {"key": "value"}       # extra string properties, often {}
@@ -87,6 +89,16 @@ def finding(f: Finding, name: str | None, baseline: str | None = None) -> dict[s
             "description": f.fix.description,
             "location": location(f.fix.location),
             "replacement": f.fix.replacement,
+            **(
+                {
+                    "also": [
+                        {"location": location(e.location), "replacement": e.replacement}
+                        for e in f.fix.also
+                    ]
+                }
+                if f.fix.also
+                else {}
+            ),
         },
         "cluster": f.cluster,
         "node": f.node,

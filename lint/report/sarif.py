@@ -238,21 +238,26 @@ def _deleted_region(report: Report, loc: Location) -> dict[str, Any]:
 def _fix(report: Report, finding: Finding) -> dict[str, Any]:
     assert finding.fix is not None
     fix = finding.fix
+    paths: dict[str, list] = {}
+    for edit in fix.edits:  # one artifact change per file, its replacements in order
+        paths.setdefault(edit.location.path, []).append(edit)
     return {
         "description": _message(fix.description),
         "artifactChanges": [
             {
                 "artifactLocation": {
-                    "uri": artifact_uri(fix.location.path),
+                    "uri": artifact_uri(path),
                     "uriBaseId": SRCROOT,
                 },
                 "replacements": [
                     {
-                        "deletedRegion": _deleted_region(report, fix.location),
-                        "insertedContent": {"text": fix.replacement},
+                        "deletedRegion": _deleted_region(report, edit.location),
+                        "insertedContent": {"text": edit.replacement},
                     }
+                    for edit in edits
                 ],
             }
+            for path, edits in paths.items()
         ],
     }
 
