@@ -224,13 +224,69 @@ def pick_account(
     rows = ordered(
         (
             a
-            for a in accounts
+            for a in candidates(accounts, client)
             if (a.user == user or a.user == "") and host_matches(a.host, client, engine, version)
         ),
         engine,
         version,
     )
     return Pick(rows[0] if rows else None, tuple(rows))
+
+
+# -- an index of the rows, so that a client is matched against the few that can match ------
+
+# a host without wildcards, escapes or a mask: it matches by equality only
+_PLAIN = re.compile(r"[^%_\\/]+")
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_text: dict[str, tuple[int, ...]]  # plain host -> row numbers (equal to an address text)
+    by_name: dict[str, tuple[int, ...]]  # plain host, lower case -> row numbers (host names)
+    others: tuple[int, ...]  # every other row (wildcards, masks, CIDR, ''), in file order
+
+
+_INDEXES: dict[int, tuple[Sequence[AccountLike], _Index]] = {}
+
+
+def _index(accounts: Sequence[AccountLike]) -> _Index:
+    """The index of one account list, built once (by identity: the lists are frozen)."""
+    held = _INDEXES.get(id(accounts))
+    if held is not None and held[0] is accounts:
+        return held[1]
+    by_text: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    others: list[int] = []
+    for i, account in enumerate(accounts):
+        host = account.host
+        if host and _PLAIN.fullmatch(host):
+            by_text.setdefault(host, []).append(i)
+            by_name.setdefault(host.lower(), []).append(i)
+        else:
+            others.append(i)
+    index = _Index(
+        {k: tuple(v) for k, v in by_text.items()},
+        {k: tuple(v) for k, v in by_name.items()},
+        tuple(others),
+    )
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    _INDEXES[id(accounts)] = (accounts, index)
+    return index
+
+
+def candidates(accounts: Sequence[AccountLike], client: Client) -> list[AccountLike]:
+    """The rows whose host can match `client`, in file order: a plain host only when it is
+    the client's address text or (any case) its name, as `host_matches` would decide; every
+    row with a wildcard, a mask or no host. Small lists are not worth an index."""
+    if len(accounts) < 32:
+        return list(accounts)
+    index = _index(accounts)
+    rows = set(index.others)
+    rows.update(index.by_text.get(_address_text(client.address), ()))
+    if client.hostname is not None:
+        rows.update(index.by_name.get(client.hostname.lower(), ()))
+    return [accounts[i] for i in sorted(rows)]
 
 
 def nearest_account(

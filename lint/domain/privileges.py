@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from olclint.domain.accounts import Client, _magic, host_matches, pick_account
+from olclint.domain.accounts import Client, Pick, _magic, candidates, host_matches, pick_account
 from olclint.domain.mysql import MARIADB, server_groups, version_at_least
 from olclint.readers.grants import ALL, GRANT_OPTION, Grant, database_matches, like_match
 
@@ -182,8 +182,12 @@ def _schema_grants(
     besides the role's own rows an anonymous row for host `%` applies (observed)."""
     rows_by_key: dict[tuple[int, str], list[Grant]] = {}
     order: dict[tuple[int, str], tuple] = {}
+    # the rows whose host can match at all (an index; host_matches still decides)
+    possible = {id(a) for a in candidates(rows, client)} if client is not None else None
     for n, account in enumerate(rows):
         if account.user not in (user, ""):
+            continue
+        if possible is not None and id(account) not in possible:
             continue
         if client is None:
             if not like_match(account.host, ""):
@@ -238,9 +242,12 @@ def schema_access(
     *,
     lower_case_table_names: int = 0,
     server_tls: bool = False,
+    pick: Pick | None = None,
 ) -> SchemaAccess:
-    """What `user`, connecting from `client`, may do on `schema`."""
-    pick = pick_account(grants.accounts, user, client, engine, version)
+    """What `user`, connecting from `client`, may do on `schema` (`pick`: the account
+    selection when the caller made it already)."""
+    if pick is None:
+        pick = pick_account(grants.accounts, user, client, engine, version)
     account = pick.account
     if account is None:
         return SchemaAccess(None, "no account matches", frozenset(), False, ())

@@ -174,6 +174,7 @@ def _login(
         db.server_version,
         lower_case_table_names=access_options.lower_case_table_names,
         server_tls=access_options.tls,
+        pick=pick,
     )
     return Login(fact, own, client, pick, nearest, access.covering, schema, access)
 
