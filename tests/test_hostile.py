@@ -109,16 +109,16 @@ def test_yaml_alias_bomb_is_refused_quickly(repo: Path, capsys) -> None:
     (repo / "c/cluster.yaml").write_text("\n".join(lines) + "\n")
     code, report = check(repo, capsys)
     assert found(report) == [("OLC001", "c/cluster.yaml", 1)]
-    assert "expands to more than 100000 values" in report["findings"][0]["message"]
+    assert "expands to more than 500000 values" in report["findings"][0]["message"]
     assert code == 1 and report["executionSuccessful"] is True
 
 
 def test_yaml_with_too_many_values_is_refused_where_the_limit_is_passed(repo: Path, capsys) -> None:
-    # one flat list of 150,000 values: refused before it is composed, in bounded memory
-    (repo / "c/cluster.yaml").write_text("version: 1\nnodes: [" + "1," * 150_000 + "1]\n")
+    # one flat list of 600,000 values: refused before it is composed, in bounded memory
+    (repo / "c/cluster.yaml").write_text("version: 1\nnodes: [" + "1," * 600_000 + "1]\n")
     code, report = check(repo, capsys)
     assert found(report) == [("OLC001", "c/cluster.yaml", 2)]
-    assert messages(report, "OLC001") == ["cluster file holds more than 100000 values; refused"]
+    assert messages(report, "OLC001") == ["cluster file holds more than 500000 values; refused"]
     assert code == 1
 
 

@@ -18,7 +18,7 @@ from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import INVALID_CLUSTER_FILE as INVALID
 from olclint.core.secrets import is_secret_name
 
-MAX_NODES = 100_000
+MAX_NODES = 500_000  # room for 10,000 servers (about 15 values each), not for an alias bomb
 MAX_DEPTH = 64
 
 Path_ = tuple  # a path into the data: keys and list indexes
