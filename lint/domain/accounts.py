@@ -235,39 +235,44 @@ def pick_account(
 
 # -- an index of the rows, so that a client is matched against the few that can match ------
 
-# a host without wildcards, escapes or a mask: it matches by equality only
-_PLAIN = re.compile(r"[^%_\\/]+")
+_WILD = re.compile(r"[%_\\\\]")  # where the literal start of a host pattern ends
 
 
 @dataclass(frozen=True)
 class _Index:
-    by_text: dict[str, tuple[int, ...]]  # plain host -> row numbers (equal to an address text)
-    by_name: dict[str, tuple[int, ...]]  # plain host, lower case -> row numbers (host names)
-    others: tuple[int, ...]  # every other row (wildcards, masks, CIDR, ''), in file order
+    by_prefix: dict[str, tuple[int, ...]]  # literal start of the host -> row numbers
+    by_prefix_lower: dict[str, tuple[int, ...]]  # the same in lower case (host names)
+    masks: tuple[int, ...]  # rows with a netmask or CIDR: always tried
 
 
 _INDEXES: dict[int, tuple[Sequence[AccountLike], _Index]] = {}
 
 
 def _index(accounts: Sequence[AccountLike]) -> _Index:
-    """The index of one account list, built once (by identity: the lists are frozen)."""
+    """The index of one account list, built once (by identity: the lists are frozen).
+
+    A host pattern can only match a text that starts with its literal part (what comes
+    before its first `%`, `_` or escape; all of a plain host; nothing of `''`), the client's
+    address text as it is, or its name in any case, as `like_match` compares them."""
     held = _INDEXES.get(id(accounts))
     if held is not None and held[0] is accounts:
         return held[1]
-    by_text: dict[str, list[int]] = {}
-    by_name: dict[str, list[int]] = {}
-    others: list[int] = []
+    by_prefix: dict[str, list[int]] = {}
+    by_lower: dict[str, list[int]] = {}
+    masks: list[int] = []
     for i, account in enumerate(accounts):
         host = account.host
-        if host and _PLAIN.fullmatch(host):
-            by_text.setdefault(host, []).append(i)
-            by_name.setdefault(host.lower(), []).append(i)
-        else:
-            others.append(i)
+        if "/" in host:
+            masks.append(i)
+            continue
+        wild = _WILD.search(host)
+        prefix = host[: wild.start()] if wild else host
+        by_prefix.setdefault(prefix, []).append(i)
+        by_lower.setdefault(prefix.lower(), []).append(i)
     index = _Index(
-        {k: tuple(v) for k, v in by_text.items()},
-        {k: tuple(v) for k, v in by_name.items()},
-        tuple(others),
+        {k: tuple(v) for k, v in by_prefix.items()},
+        {k: tuple(v) for k, v in by_lower.items()},
+        tuple(masks),
     )
     if len(_INDEXES) > 64:
         _INDEXES.clear()
@@ -275,18 +280,26 @@ def _index(accounts: Sequence[AccountLike]) -> _Index:
     return index
 
 
-def candidates(accounts: Sequence[AccountLike], client: Client) -> list[AccountLike]:
-    """The rows whose host can match `client`, in file order: a plain host only when it is
-    the client's address text or (any case) its name, as `host_matches` would decide; every
-    row with a wildcard, a mask or no host. Small lists are not worth an index."""
+def candidate_rows(accounts: Sequence[AccountLike], client: Client) -> list[int]:
+    """The numbers, in file order, of the rows whose host can match `client` (a superset:
+    `host_matches` still decides). Small lists are not worth an index."""
     if len(accounts) < 32:
-        return list(accounts)
+        return list(range(len(accounts)))
     index = _index(accounts)
-    rows = set(index.others)
-    rows.update(index.by_text.get(_address_text(client.address), ()))
+    rows = set(index.masks)
+    text = _address_text(client.address)
+    for k in range(len(text) + 1):
+        rows.update(index.by_prefix.get(text[:k], ()))
     if client.hostname is not None:
-        rows.update(index.by_name.get(client.hostname.lower(), ()))
-    return [accounts[i] for i in sorted(rows)]
+        name = client.hostname.lower()
+        for k in range(len(name) + 1):
+            rows.update(index.by_prefix_lower.get(name[:k], ()))
+    return sorted(rows)
+
+
+def candidates(accounts: Sequence[AccountLike], client: Client) -> list[AccountLike]:
+    """The rows whose host can match `client`, in file order (`candidate_rows`)."""
+    return [accounts[i] for i in candidate_rows(accounts, client)]
 
 
 def nearest_account(

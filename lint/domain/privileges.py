@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from olclint.domain.accounts import Client, Pick, _magic, candidates, host_matches, pick_account
+from olclint.domain.accounts import (
+    Client,
+    Pick,
+    _magic,
+    candidate_rows,
+    host_matches,
+    pick_account,
+)
 from olclint.domain.mysql import MARIADB, server_groups, version_at_least
 from olclint.readers.grants import ALL, GRANT_OPTION, Grant, database_matches, like_match
 
@@ -183,11 +190,10 @@ def _schema_grants(
     rows_by_key: dict[tuple[int, str], list[Grant]] = {}
     order: dict[tuple[int, str], tuple] = {}
     # the rows whose host can match at all (an index; host_matches still decides)
-    possible = {id(a) for a in candidates(rows, client)} if client is not None else None
-    for n, account in enumerate(rows):
+    numbers = candidate_rows(rows, client) if client is not None else range(len(rows))
+    for n in numbers:
+        account = rows[n]
         if account.user not in (user, ""):
-            continue
-        if possible is not None and id(account) not in possible:
             continue
         if client is None:
             if not like_match(account.host, ""):
