@@ -233,8 +233,11 @@ def write_cluster(folder: Path, spec: Spec) -> Path:
     master = folder / "master01"
     (master / "conf").mkdir(parents=True, exist_ok=True)
     (master / "settings").mkdir(parents=True, exist_ok=True)
-    # room for every server's default pool of 48 connections (OLC104), and some to spare
-    connections = 48 * (n + 1) + 20
+    # room for every server's pool (OLC104), and some to spare: the default 48 each, or a
+    # smaller pool where the servers' 48 would pass the 100,000 a server accepts
+    pool = 48 if 48 * (n + 1) + 20 <= 100_000 else (100_000 - 20) // (n + 1)
+    sized = "" if pool == 48 else f"database.max_pool_connections={pool}\n"
+    connections = pool * (n + 1) + 20
     (master / "my.ini").write_text(MY_INI.format(connections=connections), encoding="utf-8")
     (master / "conf" / "tuning.ini").write_text(TUNING_INI, encoding="utf-8")
     (master / "grants.sql").write_text(
@@ -247,7 +250,7 @@ def write_cluster(folder: Path, spec: Spec) -> Path:
         "scheduling.min_records_large_job=10000\n"
     )
     (master / "settings" / COMMON_PREFS).write_text(
-        _common_prefs(2, 2, "localhost", expected), encoding="latin-1"
+        _common_prefs(2, 2, "localhost", expected + sized), encoding="latin-1"
     )
     (master / "settings" / CLEANUP_PREFS).write_text(
         _cleanup_prefs(_cron(rng, slots[0], modes[0]), database=True), encoding="latin-1"
@@ -256,7 +259,10 @@ def write_cluster(folder: Path, spec: Spec) -> Path:
         settings = folder / name / "settings"
         settings.mkdir(parents=True, exist_ok=True)
         common = _common_prefs(
-            merges[i], weavers[i], MASTER_ADDRESS, f"master.location={MASTER_ADDRESS}:9340\n"
+            merges[i],
+            weavers[i],
+            MASTER_ADDRESS,
+            f"master.location={MASTER_ADDRESS}:9340\n" + sized,
         )
         (settings / COMMON_PREFS).write_text(common, encoding="latin-1")
         cron = _cron(rng, slots[i + 1], modes[i + 1])

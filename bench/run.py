@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             f"| 10,000 extensions, 10,000 grant rows | {ext10000.median:.1f} s, "
             f"{growth:.1f}x 1,000, {ext10000.findings} findings"
-            f"{'' if accepted else ' (refused: OLC001)'} "
+            f"{'' if accepted else ' (expected none)'} "
             f"| accepted; at most 10 s; at most 11x | "
             f"{_cell(accepted and ext10000.median <= 10 and growth <= 11)} |"
         )
