@@ -39,47 +39,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import PurePosixPath, PureWindowsPath
 
 from olclint.core.findings import Finding, Level, Related
 from olclint.domain.mysql import short
+from olclint.domain.running import COMPARED, file_name, same_value, shown
 
 ID = "OLC105"
 NAME = "RunningServerDrift"
 LEVEL = Level.WARNING
-
-_ALL_INTERFACES = {"", "*"}  # what a server without bind-address reports
-# (option name in the file, variable in server.json, attribute of ServerOptions)
-_COMPARED = (
-    ("port", "port", "port"),
-    ("bind-address", "bind_address", "bind_address"),
-    ("skip-networking", "skip_networking", "skip_networking"),
-    ("skip-name-resolve", "skip_name_resolve", "skip_name_resolve"),
-)
-
-
-def _same(option: str, in_file: object, running: object) -> bool:
-    if option == "port":
-        return (in_file or 3306) == (running or 3306)
-    if option == "bind-address":
-        left = "" if in_file is None else str(in_file).strip().lower()
-        right = "" if running is None else str(running).strip().lower()
-        if left in _ALL_INTERFACES and right in _ALL_INTERFACES:
-            return True
-        return left == right
-    return bool(in_file) == bool(running)
-
-
-def _shown(option: str, value: object) -> str:
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if option == "bind-address" and (value is None or str(value) in _ALL_INTERFACES):
-        return "every interface"
-    return str(value)
-
-
-def _name(path: str) -> str:
-    return PureWindowsPath(path).name.lower() or PurePosixPath(path).name.lower()
 
 
 def check(ctx) -> Iterator[Finding]:
@@ -93,8 +60,8 @@ def check(ctx) -> Iterator[Finding]:
     options = facts.database.options
     file_key = db.loc("option_file")
     if running.option_files is not None:
-        collected = _name(db.option_file.path)
-        if collected not in {_name(p) for p in running.option_files}:
+        collected = file_name(db.option_file.path)
+        if collected not in {file_name(p) for p in running.option_files}:
             read = ", ".join(running.option_files) or "no option file"
             yield ctx.finding(
                 f"the running database server read {read}, not the collected option file "
@@ -107,19 +74,19 @@ def check(ctx) -> Iterator[Finding]:
             )
     if not options.starts:
         return  # OLC003: the file would not start a server at all
-    for option, variable, attribute in _COMPARED:
+    for option, variable, attribute in COMPARED:
         live = running.get(variable)
         if live is None:
             continue
         value = getattr(options, attribute)
-        if _same(option, value.value, live.value):
+        if same_value(option, value.value, live.value):
             continue
         where = value.option.location if value.option is not None else file_key
         said = (
-            f"{short(where)} sets {option} = {_shown(option, value.value)}"
+            f"{short(where)} sets {option} = {shown(option, value.value)}"
             if value.option is not None
             else f"{db.option_file.path} does not set {option} "
-            f"(default: {_shown(option, value.value)})"
+            f"(default: {shown(option, value.value)})"
         )
         how = (
             " (set on the server's command line)"
@@ -127,7 +94,7 @@ def check(ctx) -> Iterator[Finding]:
             else ""
         )
         yield ctx.finding(
-            f"the running database server has {option} = {_shown(option, live.value)}{how}, "
+            f"the running database server has {option} = {shown(option, live.value)}{how}, "
             f"but {said}: the file changed after the server started, or the server reads "
             "another file",
             where,
