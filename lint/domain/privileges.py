@@ -350,18 +350,3 @@ def database_access_options(database: Any) -> AccessOptions:
     option_file = database.option_file
     windows = option_file is not None and option_file.path.lower().endswith(".ini")
     return access_options(option_file, database.engine, database.server_version, windows=windows)
-
-
-def login_access(database: Any, user: str, client: Client) -> SchemaAccess:
-    """What `user` from `client` may do on the database's schema (`schema_access`)."""
-    opts = database_access_options(database)
-    return schema_access(
-        database.grants,
-        user,
-        client,
-        database.schema,
-        database.engine,
-        database.server_version,
-        lower_case_table_names=opts.lower_case_table_names,
-        server_tls=opts.tls,
-    )

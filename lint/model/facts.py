@@ -74,7 +74,6 @@ class ServerFacts:
     connection: Target | None  # None: no database, or an unreadable database.url
     login: Login | None  # None: no connection or no grants collected
     zone: dt.tzinfo  # its own time zone, else the master's, else UTC
-    zone_known: bool  # whether `zone` comes from a valid time zone of this server or master
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,6 @@ class Secret:
     location: Location  # its line
     value_location: Location | None
     kind: str  # "prefs" or "option"
-    mode: int | None = None  # the collected POSIX mode of the file, when kept
     group: str = ""  # the option group, for option files
     name: str = ""  # the option name as written
     in_url: bool = False  # the password is inside a URL value (`jdbc:...//u:pw@host`)
@@ -198,7 +196,6 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
                     )
     db = cluster.database
     if db is not None and db.option_file is not None:
-        modes = dict(db.option_file.modes)
         for option in db.option_file.options:
             if option.secret and not option.empty:
                 path = option.location.path
@@ -210,9 +207,8 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
                         option.location,
                         option.value_location,
                         "option",
-                        modes.get(path),
-                        option.group,
-                        option.name,
+                        group=option.group,
+                        name=option.name,
                     )
                 )
     return tuple(found)
@@ -238,9 +234,7 @@ def derive(cluster: Cluster) -> ClusterFacts:
                 login = _login(cluster, node, target, options, user, access_options)
         own = zone_of(node.timezone)
         zone = own or master_zone
-        servers[node.name] = ServerFacts(
-            node, target, login, zone or dt.timezone.utc, zone is not None
-        )
+        servers[node.name] = ServerFacts(node, target, login, zone or dt.timezone.utc)
     if db is not None and options is not None:
         database = DatabaseFacts(
             engine=db.engine,
