@@ -126,6 +126,20 @@ class Workspace:
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.root))
+        root = str(self.root)
+        self._root_text = root
+        self._root_prefix = root if root.endswith(os.sep) else root + os.sep
+
+    def _below_root(self, absolute: str) -> str | None:
+        """`absolute` (normalized) relative to the root, POSIX style, when its text starts
+        with the root's; None otherwise (the caller asks pathlib, which also knows that a
+        Windows path is compared without case)."""
+        if absolute == self._root_text:
+            return "."
+        if absolute.startswith(self._root_prefix):
+            rest = absolute[len(self._root_prefix) :]
+            return rest.replace(os.sep, "/") if os.sep != "/" else rest
+        return None
 
     def rel(self, path: Path) -> str:
         """`path` relative to the root, POSIX style (absolute when outside it); a name that
@@ -133,6 +147,9 @@ class Workspace:
         return printable(self._rel(path))
 
     def _rel(self, path: Path) -> str:
+        fast = self._below_root(os.path.abspath(path))
+        if fast is not None:
+            return fast
         absolute = Path(os.path.abspath(path))
         try:
             return absolute.relative_to(self.root).as_posix()
@@ -147,8 +164,10 @@ class Workspace:
         """Whether `path` is inside the root (after links). Every file the readers open or
         examine is asked about here first, so `looked` records it."""
         self.looked.add(os.path.abspath(path))
-        real = Path(self._realpath(path))
-        return real.is_relative_to(self.root)  # the root itself or below it
+        real = self._realpath(path)
+        if self._below_root(real) is not None:
+            return True
+        return Path(real).is_relative_to(self.root)  # the root itself or below it
 
     def _realpath(self, path: Path) -> str:
         """`os.path.realpath(path)`, with the real path of each folder resolved once per
