@@ -255,7 +255,10 @@ class Workspace:
             with open(fd, "rb") as handle:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     return None, "is not a regular file; it was not read"
-                data = handle.read(self.max_file_bytes + 1)
+                # sized by the stat: a read of the limit allocates the limit (8 MiB) per file
+                data = handle.read(st.st_size + 1)
+                if len(data) > st.st_size:  # it grew since the stat
+                    data += handle.read(self.max_file_bytes + 1 - len(data))
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             return None, f"cannot be read: {reason}"
