@@ -227,17 +227,6 @@ def busy_intervals(
     return merge(raw)
 
 
-@functools.lru_cache(maxsize=1024)
-def _busy(
-    cron: CronExpr, zone: dt.tzinfo, seconds: float, first: dt.date, last: dt.date
-) -> list[Interval]:
-    """`busy_intervals`, shared by the clusters of a run (one schedule and zone, one horizon:
-    the same intervals; callers only read them)."""
-    return busy_intervals(
-        cron, zone, seconds, first, last, _zone_days=_zone_days(zone, first, last)
-    )
-
-
 @functools.lru_cache(maxsize=64)
 def _zone_days(zone: dt.tzinfo, first: dt.date, last: dt.date) -> _ZoneDays:
     """One `_ZoneDays` per zone and horizon for the whole run: its days memo is a pure
@@ -311,9 +300,15 @@ def first_common_busy(
     margin = int(seconds // _DAY) + 2
     first = start - dt.timedelta(days=margin)
     last = h1.date() + dt.timedelta(days=1)
+    cache: dict[tuple[str, object], list[Interval]] = {}
     common: list[Interval] = [(lo, hi)]
     for node in nodes:
-        busy = _busy(node.cron, node.zone, seconds, first, last)
+        key = (node.cron.text, node.zone)
+        busy = cache.get(key)
+        if busy is None:
+            zone_days = _zone_days(node.zone, first, last)
+            busy = busy_intervals(node.cron, node.zone, seconds, first, last, _zone_days=zone_days)
+            cache[key] = busy
         common = intersect(common, busy)
         if not common:
             return None
