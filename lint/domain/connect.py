@@ -300,10 +300,25 @@ def _typed(name: str, kind: str, value: object, raw: str) -> object:
         except CronError as exc:
             raise ValueError(f"'{_shown(text)}' is not a Quartz cron expression: {exc}") from None
     if kind == "jdbc":
-        return parse_jdbc_url(value)
+        return _parsed(parse_jdbc_url, value)
     if kind == "hostport":
-        return parse_host_port(value)
+        return _parsed(parse_host_port, value)
     return value
+
+
+_PARSED: dict[tuple[object, str], object] = {}
+
+
+def _parsed(parse, text: str) -> object:
+    """`parse(text)`, once per text for the run (the servers of a cluster share their
+    database URL and master location; the results are immutable); errors are not kept."""
+    key = (parse, text)
+    held = _PARSED.get(key)
+    if held is None:
+        held = parse(text)
+        if len(_PARSED) < 65536:
+            _PARSED[key] = held
+    return held
 
 
 # -- Connect's own keys, by version ---------------------------------------------------------
