@@ -540,7 +540,46 @@ def resolve_settings(
         settings[name] = Setting(
             name, raw, typed, location, value_location, source, key, overridden
         )
+    problems += _url_beside_keys(settings, real, speaks_connect)
     return settings, problems
+
+
+_DB_PARTS = ("database.host", "database.port", "database.schema")
+
+
+def _url_beside_keys(
+    settings: Mapping[str, Setting], real: Mapping[str, ConnectKey], speaks_connect: bool
+) -> list[Finding]:
+    """OLC008 for a `database.url` line in a store: no Connect key is named so. Beside
+    Connect's `db.host`/`db.port`/`db.schema` it is ignored by Connect and by olclint (a
+    warning); alone in a store of Connect's keys olclint still reads it (a note)."""
+    url = settings.get("database.url")
+    if url is None or url.source != "prefs" or url.key != "database.url":
+        return []
+    parts = [
+        settings[name]
+        for name in _DB_PARTS
+        if name in settings
+        and settings[name].source == "prefs"
+        and name in real
+        and settings[name].key == real[name].key
+    ]
+    if parts:
+        first = parts[0].value_location or parts[0].location
+        named = ", ".join(part.key for part in parts)
+        message = (
+            f"database.url is not a Connect key: Connect ignores this line and connects where "
+            f"{named} say ({first.path.rsplit('/', 1)[-1]}:{first.line}); so does olclint"
+        )
+        return [diag(PREFERENCE_IGNORED, Level.WARNING, message, url.location, subject=url.key)]
+    if not speaks_connect:
+        return []
+    message = (
+        "database.url is olclint's setting name, not a Connect key: Connect ignores this line "
+        f"(it reads db.host, db.port and db.schema in {REPOSITORY_BUNDLE}); olclint reads it "
+        "as written"
+    )
+    return [diag(PREFERENCE_IGNORED, Level.NOTE, message, url.location, subject=url.key)]
 
 
 def _file_name_of(prop) -> str:
