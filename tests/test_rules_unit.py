@@ -649,3 +649,20 @@ def test_olc503_root_with_all_privileges_from_a_subnet() -> None:
     ]
     narrow = "GRANT ALL PRIVILEGES ON *.* TO 'root'@'10.0.0.%';\n"
     assert findings(RULES["olc503"], cluster(grants=narrow)) == []
+
+
+def test_facts_are_derived_once_per_cluster_object() -> None:
+    """The picture and --sql ask for a cluster's facts after the rules: the same object is
+    answered from memory while it lives, and forgotten with it."""
+    import gc
+
+    from olclint.model import facts as facts_module
+
+    built = cluster(master(), extension())
+    first = facts_module.derive(built)
+    assert facts_module.derive(built) is first
+    assert facts_module.derive(cluster(master(), extension())) is not first
+    key = id(built)
+    del built
+    gc.collect()
+    assert key not in facts_module._DERIVED
