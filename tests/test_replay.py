@@ -264,6 +264,22 @@ def test_olclints_paths_are_every_module_and_folder_of_it():
         assert str(ROOT / top) in paths
 
 
+def test_a_module_in_the_first_folder_of_sys_path_misses_and_nothing_else_there(
+    repo, capsys, monkeypatch, runs, tmp_path
+):
+    first = tmp_path / "scripts"  # with `python -m`, the current folder
+    first.mkdir()
+    monkeypatch.setattr(sys, "path", [str(first), *sys.path[1:]])
+    argv = _command(repo)
+    _run(capsys, monkeypatch, argv)
+    (first / "notes.txt").write_text("x")  # no module of that name: still answered
+    _run(capsys, monkeypatch, argv)
+    assert runs == [1]
+    (first / "yaml.py").write_text("")  # would be imported instead of PyYAML
+    _run(capsys, monkeypatch, argv)
+    assert runs == [1, 1]
+
+
 def test_a_file_replaced_by_a_folder_of_its_name_misses(repo, capsys, monkeypatch, runs):
     notes = repo / "prod-eu" / "ext01" / "notes"
     notes.write_text("x")

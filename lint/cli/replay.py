@@ -16,9 +16,11 @@ as the result cache checks the readers' paths (`paths_state`: each path's state 
 and followed, its folders up to the root, the listing of every folder with each entry's
 kind): every path the readers looked at (`Workspace.looked`), every folder discovery
 listed and path it examined, the configuration files, the baseline; olclint's own modules
-and folders, the time-zone database, every `sys.path` folder (an installed or upgraded
-package changes its listing); and, for the git work tree that decided the root, whether
-each `.git` between the first path and the root exists. Any change is a miss, and a miss
+and folders, the time-zone database, every `sys.path` folder but the first (an installed
+or upgraded package changes its listing); of the first (the current folder with `-m`),
+the entries Python would import in place of a module the run imported; and, for the git
+work tree that decided the root, whether each `.git` between the first path and the root
+exists. Any change is a miss, and a miss
 runs the command as usual and records it again.
 
 What is stored is what the run wrote to standard output and standard error, call by call
@@ -238,6 +240,7 @@ def command_key(argv: list[str], day: str) -> str:
     parts = (
         FORMAT,
         olclint.__version__,
+        olclint.__file__,
         sys.version,
         sys.platform,
         sys.executable,
@@ -274,6 +277,16 @@ def _state(entry: dict) -> str:
     return paths_state(entry["root"], entry["paths"], kinds=True)[0]
 
 
+def _shadows(folder: str, names) -> list:
+    """The entries of `folder` (the first `sys.path` folder: the current one with `-m`)
+    that Python would import in place of one of the modules `names`."""
+    try:
+        entries = os.listdir(folder)
+    except (OSError, ValueError) as exc:
+        return [f"\0error {getattr(exc, 'errno', None)}"]
+    return sorted(e for e in entries if e.partition(".")[0] in names)
+
+
 # --- the lookup --------------------------------------------------------------------------
 
 
@@ -293,6 +306,9 @@ def _valid(entry) -> bool:
         kind = bytes if call[1] == "bwrite" else str
         if not all(isinstance(p, (kind, int)) and not isinstance(p, bool) for p in call[2]):
             return False
+    shadows = entry.get("shadows")
+    if not (isinstance(shadows, tuple) and len(shadows) == 3 and isinstance(shadows[0], str)):
+        return False
     return isinstance(entry.get("paths"), list) and isinstance(entry.get("probes"), list)
 
 
@@ -307,6 +323,9 @@ def lookup(argv: list[str]) -> dict | None:
         if not _valid(entry) or entry.get("key") != key:
             return None
         if not _probes_hold(entry["probes"]) or entry.get("state") != _state(entry):
+            return None
+        folder, names, shadows = entry["shadows"]
+        if _shadows(folder, frozenset(names)) != shadows:
             return None
     except Exception:  # missing, truncated, foreign: a miss
         return None
@@ -485,7 +504,13 @@ class Recording:
             return None
         if any(redact_line(p) != p for p in paths):
             return None  # a path made of what a file says may hold a secret
-        paths = sorted({*paths, *olclint_paths(), *(os.path.abspath(p) for p in sys.path)})
+        # every sys.path folder but the first, which is often the current folder: of that
+        # one, only what could be imported in place of a module the run imported
+        paths = sorted({*paths, *olclint_paths(), *(os.path.abspath(p) for p in sys.path[1:])})
+        first = os.path.abspath(sys.path[0]) if sys.path else os.getcwd()
+        names = sorted(
+            {n.partition(".")[0] for n in sys.modules} - {"__main__", *sys.builtin_module_names}
+        )
         entry = {
             "format": FORMAT,
             "key": self.key,
@@ -494,6 +519,7 @@ class Recording:
             "probes": noted["probes"],
             "calls": calls,
             "code": noted["code"],
+            "shadows": (first, names, _shadows(first, frozenset(names))),
         }
         if not _probes_hold(entry["probes"]):
             return None

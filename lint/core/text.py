@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # not typing's: the report cache's answer writes through `printable`
 if TYPE_CHECKING:
     from typing import Any
 
