@@ -5,10 +5,10 @@ source lines and which files each cluster read); suppressions, the baseline, lev
 the report are applied on every run. An entry is found only under a key that covers
 everything the check stage depends on:
 
-- olclint itself: its version, and the path, size and modification time of every module
-  of the package and its rules (a changed source file is another olclint), Python's
+- olclint itself: its version, and the state of every module and folder of the package,
+  its rules and its schemas (a changed source file is another olclint), Python's
   version, the platform, and the time-zone database (its search path and the state of
-  its files);
+  its files): `olclint.cli.replay.olclint_paths`;
 - the configuration as the check stage uses it: the root, the cluster files (as given and
   resolved), the active rules with their levels, `preference_keys`, the file-size limit;
 - the run's date when an active rule reads it (`USES_DATE = True` in its module);
@@ -28,7 +28,9 @@ redacted as every report shows them, the model (which holds setting values) is n
 and a run that looked at a path in which a secret shows is not stored. A run with an
 `html` report (its pictures need the model) does not use the cache.
 Entries are written with the one writer (`olclint.core.writer`); a cache that cannot be
-read or written is ignored.
+read or written is ignored. The report cache (`olclint.cli.replay`), consulted before this
+one, answers a whole repeated command line; the state of paths is computed by the same
+function (`paths_state`) for both.
 """
 
 from __future__ import annotations
