@@ -415,3 +415,37 @@ def test_python_m_olclint_answers_from_the_cache(tmp_path):
     assert list(cache.glob("*.pickle")) == []
     assert second == first
     assert run("--no-cache") == first
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_a_terminal_is_not_answered_with_what_a_pipe_got(tmp_path):
+    """The same command line, first into a pipe, then on a terminal: the terminal gets the
+    coloured report of a run of its own, not the pipe's bytes."""
+    import pty
+
+    env = {**os.environ, "OLCLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NO_COLOR", None)
+    env.pop("FORCE_COLOR", None)
+    argv = [sys.executable, "-m", "olclint", "check", str(EXAMPLE), "--root", str(EXAMPLE)]
+    argv += ["--today", "2026-01-15"]
+    piped = subprocess.run(argv, capture_output=True, env=env, cwd=EXAMPLE.parent, timeout=120)
+    assert list((tmp_path / "cache").glob(f"*{replay.SUFFIX}")) != []  # it was stored
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        argv, stdout=follower, stderr=subprocess.DEVNULL, env=env, cwd=EXAMPLE.parent
+    ) as proc:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(timeout=120)
+    os.close(leader)
+    shown = b"".join(chunks)
+    assert b"\x1b[" not in piped.stdout and b"\x1b[" in shown
+    assert b"OLC110" in piped.stdout and b"OLC110" in shown
