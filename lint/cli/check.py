@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from olclint import __version__
 from olclint.cli.common import UsageError, did_you_mean, parse_today
@@ -44,6 +45,9 @@ from olclint.engine.runner import INPUT_RULE_PREFIX
 from olclint.filter.config import Config, ConfigError, Suppression
 from olclint.filter.outcome import ABSENT, NEW, UNCHANGED, Outcome
 from olclint.report import FORMATS, Report, render
+
+if TYPE_CHECKING:
+    from olclint.cli.replay import Recording
 
 # Formats whose bytes are UTF-8 by definition, whatever the console's code page.
 UTF8_FORMATS = frozenset({"json", "sarif", "junit", "gitlab", "html"})
@@ -103,7 +107,9 @@ def _validate_keys(keys: tuple[str, ...], rules: tuple[Rule, ...], flag: str) ->
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    from olclint.cli.replay import utc_now
+
+    return utc_now()
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -241,14 +247,17 @@ def _is_config_file(path: Path, root: Path) -> bool:
 
 
 def discover_clusters(
-    paths: list[str], root: Path, *, staged_deletions: bool = False
+    paths: list[str], root: Path, *, staged_deletions: bool = False, looked: set | None = None
 ) -> tuple[list[Path], list[Notification]]:
     """Cluster files of the paths. A missing path, or a folder with no cluster, is a usage
     error. A file outside every cluster folder is skipped with a note (the pre-commit hook
     passes any changed file), but the configuration file at the root selects every
     cluster, and with `staged_deletions` a path that no longer exists selects the clusters
-    whose files reference it (a `git rm`)."""
+    whose files reference it (a `git rm`). Every folder listed and path examined is
+    added to `looked`."""
     from olclint.readers.discover import discover, is_regular_file
+
+    looked = set() if looked is None else looked
 
     clusters: dict[str, Path] = {}
     notes: list[Notification] = []
@@ -262,13 +271,13 @@ def discover_clusters(
         path = Path(text)
         if _is_config_file(path, root) or (staged_deletions and not path.exists()):
             if everything is None:
-                everything = list(discover([str(root)], root).clusters)
+                everything = list(discover([str(root)], root, looked).clusters)
             if path.exists():
                 add(everything)
             else:
                 add(referencing(everything, path))
             continue
-        found = discover([text], root)
+        found = discover([text], root, looked)
         for error in found.errors:
             if is_regular_file(path):
                 notes.append(Notification(f"skipped {error}", level=Level.NOTE))
@@ -448,6 +457,7 @@ def _from_cache(run: Run, entry: dict) -> Checked:
         entry["clusters"],
         [],
         list(entry["cluster_files"]),
+        set(entry["looked"]),
     )
 
 
@@ -750,13 +760,16 @@ def _write_sql(run: Run, checked: Checked, outcomes: list[Outcome]) -> Notificat
     return write_sql(run, checked, outcomes, read_paths(run, checked))
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace, recording: Recording | None = None) -> int:
+    """`olclint check`; `recording`: the report cache's notes of this command line
+    (olclint.cli.replay), told what the run depended on when it is one to replay."""
     paths = command_paths(args)
     if not paths:
         return run_nothing(args)
     run = configure(args, run_root(args, paths))
+    looked: set[str] = set()
     cluster_files, notes = discover_clusters(
-        paths, run.root, staged_deletions=args.staged_deletions
+        paths, run.root, staged_deletions=args.staged_deletions, looked=looked
     )
     checked = check(run, cluster_files)
     say_errors(run, notes, checked)
@@ -784,5 +797,65 @@ def run_check(args: argparse.Namespace) -> int:
     if args.sql:
         filter_notes.append(_write_sql(run, checked, outcomes))
     report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
-    write_reports(run, report, checked)
+    if recording is None or not replayable(run):
+        write_reports(run, report, checked)
+        return report.verdict.exit_code
+    from olclint.cli.replay import OTHER_TIMES
+
+    other = replace(report, start_time_utc=OTHER_TIMES[0], end_time_utc=OTHER_TIMES[1])
+    recording.report(
+        lambda: write_reports(run, report, checked), lambda: write_reports(run, other, checked)
+    )
+    probes = root_probes(args, paths, run.root)
+    if probes is not None:
+        times = (report.start_time_utc, report.end_time_utc)
+        looked |= depends_on(run, checked)
+        recording.check(run.root, looked, probes, times, report.verdict.exit_code)
     return report.verdict.exit_code
+
+
+# --- the report cache (olclint.cli.replay) -------------------------------------------------
+
+
+def replayable(run: Run) -> bool:
+    """Whether the run writes nothing but its report on standard output."""
+    args = run.args
+    if args.fix or args.diff or args.sql or args.write_baseline or args.staged_deletions:
+        return False
+    if args.no_cache or any(o.path is not None for o in run.outputs):
+        return False
+    github = any(o.format == "github" for o in run.outputs)
+    return not (github and os.environ.get("GITHUB_STEP_SUMMARY"))
+
+
+def root_probes(args: argparse.Namespace, paths: list[str], root: Path) -> list | None:
+    """What decided the root: nothing more than the paths with `--root`; else whether each
+    `.git` from the first path up to the root's exists. None when the root came from
+    elsewhere (git itself, or the clusters outside every work tree)."""
+    from olclint.readers.workspace import git_probes
+
+    if args.root:
+        return []
+    first = Path(paths[0])
+    probes = []
+    for probe in git_probes(first if first.exists() else Path.cwd()):
+        found = probe.exists()
+        probes.append((os.fspath(probe), found))
+        if found:
+            return probes if probe.parent == root else None
+    return None
+
+
+def depends_on(run: Run, checked: Checked) -> set[str]:
+    """The paths the run read besides discovery's: the readers' (`Workspace.looked`), the
+    cluster files, the root, the configuration files and the baseline."""
+    args = run.args
+    paths = {*checked.looked, *(os.path.abspath(p) for p in checked.cluster_files)}
+    paths.add(os.path.abspath(run.root))
+    if args.config:
+        paths.add(os.path.abspath(args.config))
+    else:
+        paths.update(os.path.abspath(run.root / name) for name in CONFIG_FILES)
+    if args.baseline:
+        paths.add(os.path.abspath(args.baseline))
+    return paths

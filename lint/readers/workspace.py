@@ -25,17 +25,25 @@ DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def git_probes(start: Path) -> list[Path]:
+    """The `.git` paths `git_root` asks about, nearest first: one in the folder of
+    `start` and in each folder above it."""
+    folder = Path(os.path.abspath(start))
+    probe = folder if folder.is_dir() else folder.parent
+    probes = [probe / ".git"]
+    while probe.parent != probe:
+        probe = probe.parent
+        probes.append(probe / ".git")
+    return probes
+
+
 def git_root(start: Path) -> Path | None:
     """The top of the git work tree holding `start`, or None outside every work tree."""
     folder = Path(os.path.abspath(start))
     folder = folder if folder.is_dir() else folder.parent
-    probe = folder
-    while True:
-        if (probe / ".git").exists():
-            return probe
-        if probe.parent == probe:
-            break
-        probe = probe.parent
+    for probe in git_probes(start):
+        if probe.exists():
+            return probe.parent
     try:  # a worktree or submodule whose .git lies elsewhere
         out = subprocess.run(
             ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
