@@ -387,6 +387,8 @@ class Checked:
     usable: list = field(default_factory=list)  # the usable clusters (for the html pictures)
     cluster_files: list = field(default_factory=list)  # the cluster files the run read
     looked: set = field(default_factory=set)  # every path the readers asked about
+    inline: list = field(default_factory=list)  # the inline suppression comments, by file
+    read: set = field(default_factory=set)  # every file whose lines were read (relative)
 
 
 def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
@@ -441,6 +443,8 @@ def _to_cache(checked: Checked) -> dict:
         "sources": checked.workspace.sources,
         "clusters": checked.clusters,
         "cluster_files": checked.cluster_files,
+        "inline": checked.inline,
+        "read": checked.read,
     }
 
 
@@ -458,6 +462,8 @@ def _from_cache(run: Run, entry: dict) -> Checked:
         [],
         list(entry["cluster_files"]),
         set(entry["looked"]),
+        list(entry["inline"]),
+        set(entry["read"]),
     )
 
 
@@ -486,18 +492,63 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
     else:
         results = check_clusters(run.root, cluster_files, active, run.today, *args, jobs=jobs)
     looked: set[str] = {os.path.abspath(p) for p in cluster_files}
+    inline: list = []
+    read: set[str] = set()
+    baselined = {entry.path for entry in run.entries or ()}
     for result, sources in results:
-        ws.sources.update(sources)
         looked.update(result.looked)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
             if result.cluster.usable and pictures:
                 checked.append(result.cluster)
+        # each cluster's lines are kept only where a report can show them: its suppression
+        # comments are taken now, and a file no finding, fix, comment or baseline entry
+        # points at is let go (a repository's sources are not all held to the end)
+        found = _inline_suppressions(sources, files)
+        inline += found
+        shown = _shown_paths(result.findings) | {s.path for s in found} | baselined
+        ws.sources.update((path, lines) for path, lines in sources.items() if path in shown)
+        read.update(sources)
         findings.extend(result.findings)
         notes.extend(result.notifications)
+    inline.sort(key=lambda s: s.path)  # the file order of a scan of every file, as before
     return Checked(
-        findings, notes, files, ws, len(cluster_files), checked, list(cluster_files), looked
+        findings,
+        notes,
+        files,
+        ws,
+        len(cluster_files),
+        checked,
+        list(cluster_files),
+        looked,
+        inline,
+        read,
     )
+
+
+def _inline_suppressions(sources: dict[str, list[str]], files: _Files) -> list:
+    from olclint.filter import suppress
+
+    return [
+        s
+        for path, lines in sorted(sources.items())
+        for s in suppress.scan(path, lines, files.kinds.get(path) or suppress.kind_of(path))
+    ]
+
+
+def _shown_paths(findings: Iterable[Finding]) -> set[str]:
+    """The files a report or a diff may quote for these findings: where they are, their
+    related places, the file they concern and every file their fixes edit."""
+    paths: set[str] = set()
+    for finding in findings:
+        paths.add(finding.location.path)
+        paths.update(related.location.path for related in finding.related)
+        concerned = dict(finding.properties).get("file")
+        if concerned:
+            paths.add(concerned)
+        if finding.fix is not None:
+            paths.update(edit.location.path for edit in finding.fix.edits)
+    return paths
 
 
 # --- filter ------------------------------------------------------------------------------
@@ -511,7 +562,7 @@ def _with_level(finding: Finding, levels: dict[str, Level]) -> Finding:
 def read_paths(run: Run, checked: Checked) -> list[Path]:
     """Every file the run read."""
     ws, files, config, args = checked.workspace, checked.files, run.config, run.args
-    read = [ws.root / rel for rel in (*ws.sources, *files.kinds)]
+    read = [ws.root / rel for rel in (*checked.read, *ws.sources, *files.kinds)]
     read += [*checked.cluster_files, *([config.path] if config.path else [])]
     read += [Path(args.baseline)] if args.baseline else []
     return read
@@ -547,11 +598,7 @@ def filter_findings(run: Run, checked: Checked) -> tuple[list[Outcome], list[Not
         return Location(ws.rel(config.path), entry.line)
 
     # Suppressions: inline comments in every file read, then [[suppress]] entries.
-    inline = [
-        s
-        for path, lines in sorted(ws.sources.items())
-        for s in suppress.scan(path, lines, files.kinds.get(path) or suppress.kind_of(path))
-    ]
+    inline = checked.inline
     applied = suppress.apply(
         findings,
         inline,
