@@ -504,7 +504,8 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
         # each cluster's lines are kept only where a report can show them: its suppression
         # comments are taken now, and a file no finding, fix, comment or baseline entry
         # points at is let go (a repository's sources are not all held to the end)
-        found = _inline_suppressions(sources, files)
+        # a file several clusters read (a shared grants.sql) is scanned once
+        found = _inline_suppressions({p: ls for p, ls in sources.items() if p not in read}, files)
         inline += found
         shown = _shown_paths(result.findings) | {s.path for s in found} | baselined
         ws.sources.update((path, lines) for path, lines in sources.items() if path in shown)
@@ -541,7 +542,8 @@ def _shown_paths(findings: Iterable[Finding]) -> set[str]:
     related places, the file they concern and every file their fixes edit."""
     paths: set[str] = set()
     for finding in findings:
-        paths.add(finding.location.path)
+        if finding.location is not None:
+            paths.add(finding.location.path)
         paths.update(related.location.path for related in finding.related)
         concerned = dict(finding.properties).get("file")
         if concerned:

@@ -143,6 +143,8 @@ class Workspace:
             return "."
         if absolute.startswith(self._root_prefix):
             rest = absolute[len(self._root_prefix) :]
+            if rest.startswith((os.sep, "/")):  # `//x` under the root `/`: pathlib decides
+                return None
             return rest.replace(os.sep, "/") if os.sep != "/" else rest
         return None
 
