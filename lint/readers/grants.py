@@ -29,7 +29,9 @@ statement texts are redacted.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -42,6 +44,8 @@ from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from olclint.readers.workspace import Workspace
 
 ALL = "ALL PRIVILEGES"
@@ -1097,10 +1101,21 @@ def _blank(m: re.Match[str]) -> str:
     return re.sub(r"[^\r\n]", " ", m.group())
 
 
+# what a text holds where _CLIENT_NOISE matches, in lower case (ASCII: no other letter
+# matches these ignoring case)
+_NOISE_WORDS = (" for", " row", "empty", "> ")
+
+
 def _strip_client_output(text: str) -> str:
     """Blank the mysql client's table borders, headers and row counts (columns kept)."""
-    text = _BORDER.sub(_blank, text)
-    text = _TABLE_ROW.sub(lambda m: f"{m[1]} {m[2]} {m[3]}", text)
+    if "+" in text:
+        text = _BORDER.sub(_blank, text)
+    if "|" in text:
+        text = _TABLE_ROW.sub(lambda m: f"{m[1]} {m[2]} {m[3]}", text)
+    if text.isascii():
+        low = text.lower()
+        if not any(word in low for word in _NOISE_WORDS):
+            return text
     return _CLIENT_NOISE.sub(_blank, text)
 
 
@@ -1141,7 +1156,12 @@ _GAP = (
     r"(?=(?P<gap>(?:[ \t\r\n]|--(?=[\x00- ]|\Z)[^\r\n]*|#[^\r\n]*"
     r"|/\*(?!M?!)[\s\S]*?\*/)*))(?P=gap)"
 )
-_NAME = r"[0-9A-Za-z_.%:/$\-]*"
+# a quoted name; none that could make the patterns of `redact_text` match where the parser
+# saw no secret: no `//` (a URL), no BY, AS, USING or PASSWORD just before the closing quote
+_NAME = (
+    r"(?:[0-9A-Za-z_.%:$\-]|/(?!/))*"
+    r"(?<!\W(?i:BY))(?<!\W(?i:AS))(?<!\W(?i:USING))(?<!\W(?i:PASSWORD))"
+)
 _ACCOUNT = rf"(?P<uq>['\"`])(?P<u>{_NAME})(?P=uq)@(?P<hq>['\"`])(?P<h>{_NAME})(?P=hq)"
 _IDENTIFIED_BY = (
     r"(?:[ \t]+(?i:IDENTIFIED)[ \t]+(?i:BY)(?:[ \t]+(?i:PASSWORD))?[ \t]+"
@@ -1167,18 +1187,17 @@ _FAST = re.compile(
     + r")(?![^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f])|[ \t\r\n]*\Z))",
     re.ASCII,
 )
+_FAST_GROUPS = ("create", "u", "h", "pw1", "pw2", "privs", "wgo", "qdb", "db")
 # privilege words the shortcut reads (PROXY and role names go to the parser)
 _FAST_PRIVILEGES = (_PRIVILEGE_WORDS - {"PROXY"}) | {"PRIVILEGES"}
-# a name that could make the patterns of `redact_text` match where the parser saw no secret:
-# a keyword of a password clause just before its closing quote, or a URL's `//`
-_RISKY_NAME = re.compile(r"(?:^|[^0-9A-Za-z_])(?:BY|AS|USING|PASSWORD)$|//", re.I | re.ASCII)
 _LEVEL_WORDS = _words("TABLE FUNCTION PROCEDURE PACKAGE")
 
 
 @functools.lru_cache(maxsize=256)
-def _fast_privileges(written: str) -> frozenset[str] | None:
-    """The privileges of a GRANT as `_privileges` reads them, or None: not for the shortcut."""
-    privs: set[str] = set()
+def _fast_privileges(written: str, grant_option: bool) -> frozenset[str] | None:
+    """The privileges of a GRANT as `_privileges` and `_tail` read them, or None: not for
+    the shortcut."""
+    privs: set[str] = {GRANT_OPTION} if grant_option else set()
     for item in written.split(","):
         words = item.upper().split()
         if not all(word in _FAST_PRIVILEGES for word in words):
@@ -1188,46 +1207,56 @@ def _fast_privileges(written: str) -> frozenset[str] | None:
     return frozenset(privs)
 
 
-def _fast_text(text: str, m: re.Match[str]) -> str | None:
-    """The statement's redacted text, or None where `redact_text` might change it."""
-    names = (m["u"], m["h"], m["qdb"] or "")
-    if any(_RISKY_NAME.search(name) for name in names):
+# a statement the shortcut read: its start and end, its redacted text, the account, the
+# password (None: not set), and for a GRANT its privileges and database (else None)
+_FastRead = tuple[int, int, str, str, str, "str | None", "frozenset[str] | None", "str | None"]
+
+
+def _fast_read(text: str, at: int) -> tuple[_FastRead, int, tuple[int, int] | None] | None:
+    """The statement at `at`, where the shortcut's match ends and the span of the password
+    (with its quotes), or None: not for the shortcut."""
+    m = _FAST.match(text, at)
+    if m is None:
+        return None
+    create, user, host, pw1, pw2, written, wgo, qdb, db = m.group(*_FAST_GROUPS)
+    privs = database = None
+    if create is None:
+        privs = _fast_privileges(written, wgo is not None)
+        if privs is None or (db is not None and db.upper() in _LEVEL_WORDS):
+            return None
+        database = qdb if qdb is not None else db
+    elif wgo is not None:
         return None
     start, end = m.span("body")
-    if m["pw"] is None:
+    password = pw1 if pw1 is not None else pw2
+    secret = None
+    if password is None:
         statement_text = text[start:end]
     else:
-        statement_text = text[start : m.start("pw")] + _QUOTED + text[m.end("pw") : end]
+        secret = m.span("pw")
+        statement_text = text[start : secret[0]] + _QUOTED + text[secret[1] : end]
     if ":" in statement_text and is_secret_name(statement_text):
-        return None
-    return statement_text
+        return None  # `redact_text` would look for `name: value`
+    return (start, end, statement_text, user, host, password, privs, database), m.end(), secret
 
 
-def _apply_fast(m: re.Match[str], state: _State, where: Location) -> str:
-    """What `_create` or `_grant` do with the statement `_FAST` matched."""
-    user, host = m["u"], m["h"]
-    password = m["pw1"] if m["pw1"] is not None else m["pw2"]
-    key = _key(user, host)
+def _apply_fast(read: _FastRead, state: _State, where: Location) -> str:
+    """What `_create` or `_grant` do with a statement `_fast_read` read."""
+    _, _, _, user, host, password, privs, database = read
+    key = (user, host.lower())
     acc = state.accounts.get(key)
-    if m["create"] is not None:
+    if privs is None:
         if acc is None:
-            acc = _Acc(user, host, where, implicit=False)
-            state.accounts[key] = acc
+            acc = state.accounts[key] = _Acc(user, host, where, implicit=False)
         elif acc.implicit:
             acc.location = where
             acc.implicit = False
         if password is not None:
             acc.has_password = password not in ("", "0x", "0X")
         return "CREATE USER"
-    privs = _fast_privileges(m["privs"])
-    assert privs is not None  # checked by _scan
-    if m["wgo"] is not None:
-        privs = privs | {GRANT_OPTION}
     if acc is None:
-        acc = _Acc(user, host, where, implicit=True)
-        state.accounts[key] = acc
-    database = m["qdb"] if m["qdb"] is not None else m["db"]
-    acc.grants.append(Grant(database, "*", privs, where))
+        acc = state.accounts[key] = _Acc(user, host, where, implicit=True)
+    acc.grants.append(Grant(database, "*", privs, where))  # type: ignore[arg-type]
     if password is not None:
         acc.has_password = password not in ("", "0x", "0X")
         if acc.identified_in_grant is None:
@@ -1235,44 +1264,22 @@ def _apply_fast(m: re.Match[str], state: _State, where: Location) -> str:
     return "GRANT"
 
 
-def _fast_match(text: str, at: int) -> tuple[re.Match[str], str] | None:
-    m = _FAST.match(text, at)
-    if m is None:
-        return None
-    if m["create"] is None:
-        if _fast_privileges(m["privs"]) is None:
-            return None
-        if m["db"] is not None and m["db"].upper() in _LEVEL_WORDS:
-            return None
-    elif m["wgo"] is not None:
-        return None
-    statement_text = _fast_text(text, m)
-    if statement_text is None:
-        return None
-    return m, statement_text
-
-
-# one statement as the file's scan found it: a shortcut match with its redacted text, or
-# the tokens of one or more statements for the parser
-_Read = tuple[re.Match[str], str] | list[_Tok]
-
-
 def _scan(
     text: str, pos: _Positions, engine: str | None, version: tuple[int, ...] | None
-) -> tuple[list[_Read], list[tuple[int, int]], list[tuple[int, str]]]:
-    """The file's statements in order, the spans of its secrets, and lexical problems."""
-    found: list[_Read] = []
+) -> tuple[list[_FastRead | list[_Tok]], list[tuple[int, int]], list[tuple[int, str]]]:
+    """The file's statements in order (read by the shortcut, or the tokens of one or more
+    statements for the parser), the spans of its secrets, and lexical problems."""
+    found: list[_FastRead | list[_Tok]] = []
     secrets: list[tuple[int, int]] = []
     problems: list[tuple[int, str]] = []
     at, n = 0, len(text)
     while at < n:
-        fast = _fast_match(text, at)
+        fast = _fast_read(text, at)
         if fast is not None:
-            m = fast[0]
-            found.append(fast)
-            if m["pw"] is not None:
-                secrets.append(m.span("pw"))
-            at = m.end()
+            read, at, secret = fast
+            found.append(read)
+            if secret is not None:
+                secrets.append(secret)
             continue
         toks, lex_problems, at = _lex(text, pos, engine, version, at)
         found.append(toks)
@@ -1294,6 +1301,31 @@ def parse_grants_text(
     one outside a password literal gets an OLC005. `engine` and `version` (the server's)
     decide which versioned comments `/*!NNNNN ... */` run (`versioned_comment_runs`).
     """
+    with _collector_paused():
+        return _parse(text, rel, bad_offsets, engine, version)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Without the cyclic garbage collector: a big file makes hundreds of thousands of
+    objects, none in a cycle, and each collection would walk them all again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _parse(
+    text: str,
+    rel: str,
+    bad_offsets: tuple[int, ...],
+    engine: str | None,
+    version: tuple[int, ...] | None,
+) -> Grants:
     pos = _Positions(text)
     text = _strip_client_output(text)
     found, secrets, lex_problems = _scan(text, pos, engine, version)
@@ -1306,13 +1338,14 @@ def parse_grants_text(
     state = _State()
     statements: list[Statement] = []
     dropped = 0
+    starts = pos.starts
     for read in found:
         if isinstance(read, tuple):
-            m, statement_text = read
-            start, end = m.span("body")
-            line, column = pos.at(start)
+            start, end = read[0], read[1]
+            line = bisect.bisect_right(starts, start)
+            column = start - starts[line - 1] + 1
             where = Location(rel, line, column, line, column + end - start)
-            statements.append(Statement(_apply_fast(m, state, where), where, statement_text))
+            statements.append(Statement(_apply_fast(read, state, where), where, read[2]))
             continue
         for chunk in _split_statements(read):
             dropped += _parse_chunk(text, chunk, rel, pos, state, statements, problems)
