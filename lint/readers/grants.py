@@ -186,11 +186,21 @@ class Grants:
 # -- text and tokens -------------------------------------------------------------------------
 
 
+# where str.splitlines ends a line besides \r\n, \r and \n
+_OTHER_BREAKS = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 class _Positions:
     """Offsets to 1-based (line, column); lines end at \\r\\n, \\r or \\n."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        if _OTHER_BREAKS.search(text) is not None:
+            self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+            return
+        # str.splitlines ends lines at these three only, where the text has no other
+        self.starts = list(itertools.accumulate(map(len, text.splitlines(True)), initial=0))
+        if text and text[-1] not in "\r\n":
+            self.starts.pop()  # the last line has no break: no line starts after it
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
@@ -1168,7 +1178,7 @@ _IDENTIFIED_BY = (
     r"(?P<pw>'(?P<pw1>[^'\\\r\n]*)'|\"(?P<pw2>[^\"\\\r\n]*)\"))?"
 )
 _PRIV = r"[A-Za-z_]+(?:[ \t]+[A-Za-z_]+)*"
-_FAST = re.compile(
+_FAST = (
     _GAP
     + r"(?P<body>(?:(?P<create>(?i:CREATE)[ \t]+(?i:USER))"
     + r"|(?i:GRANT)[ \t]+(?P<privs>"
@@ -1184,8 +1194,7 @@ _FAST = re.compile(
     # the end: `;`, or a line that starts a statement, or the end of the text
     + r"[ \t]*(?:;|(?=(?:\r\n|\r|\n)[ \t\r\n]*(?i:"
     + "|".join(sorted(_OPENERS))
-    + r")(?![^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f])|[ \t\r\n]*\Z))",
-    re.ASCII,
+    + r")(?![^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]))|[ \t\r\n]*\Z)"
 )
 _FAST_GROUPS = ("create", "u", "h", "pw1", "pw2", "privs", "wgo", "qdb", "db")
 # privilege words the shortcut reads (PROXY and role names go to the parser)
@@ -1212,10 +1221,17 @@ def _fast_privileges(written: str, grant_option: bool) -> frozenset[str] | None:
 _FastRead = tuple[int, int, str, str, str, "str | None", "frozenset[str] | None", "str | None"]
 
 
-def _fast_read(text: str, at: int) -> tuple[_FastRead, int, tuple[int, int] | None] | None:
+@functools.cache
+def _fast_pattern() -> re.Pattern[str]:
+    return re.compile(_FAST, re.ASCII)  # compiled when a file is read, not at import
+
+
+def _fast_read(
+    fast: re.Pattern[str], text: str, at: int
+) -> tuple[_FastRead, int, tuple[int, int] | None] | None:
     """The statement at `at`, where the shortcut's match ends and the span of the password
     (with its quotes), or None: not for the shortcut."""
-    m = _FAST.match(text, at)
+    m = fast.match(text, at)
     if m is None:
         return None
     create, user, host, pw1, pw2, written, wgo, qdb, db = m.group(*_FAST_GROUPS)
@@ -1273,8 +1289,9 @@ def _scan(
     secrets: list[tuple[int, int]] = []
     problems: list[tuple[int, str]] = []
     at, n = 0, len(text)
+    pattern = _fast_pattern()
     while at < n:
-        fast = _fast_read(text, at)
+        fast = _fast_read(pattern, text, at)
         if fast is not None:
             read, at, secret = fast
             found.append(read)
