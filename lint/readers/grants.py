@@ -1280,31 +1280,6 @@ def _apply_fast(read: _FastRead, state: _State, where: Location) -> str:
     return "GRANT"
 
 
-def _scan(
-    text: str, pos: _Positions, engine: str | None, version: tuple[int, ...] | None
-) -> tuple[list[_FastRead | list[_Tok]], list[tuple[int, int]], list[tuple[int, str]]]:
-    """The file's statements in order (read by the shortcut, or the tokens of one or more
-    statements for the parser), the spans of its secrets, and lexical problems."""
-    found: list[_FastRead | list[_Tok]] = []
-    secrets: list[tuple[int, int]] = []
-    problems: list[tuple[int, str]] = []
-    at, n = 0, len(text)
-    pattern = _fast_pattern()
-    while at < n:
-        fast = _fast_read(pattern, text, at)
-        if fast is not None:
-            read, at, secret = fast
-            found.append(read)
-            if secret is not None:
-                secrets.append(secret)
-            continue
-        toks, lex_problems, at = _lex(text, pos, engine, version, at)
-        found.append(toks)
-        secrets.extend((t.start, t.end) for t in toks if t.secret)
-        problems.extend(lex_problems)
-    return found, secrets, problems
-
-
 def parse_grants_text(
     text: str,
     rel: str,
@@ -1345,31 +1320,47 @@ def _parse(
 ) -> Grants:
     pos = _Positions(text)
     text = _strip_client_output(text)
-    found, secrets, lex_problems = _scan(text, pos, engine, version)
+    state = _State()
+    statements: list[Statement] = []
+    secrets: list[tuple[int, int]] = []
+    lex_problems: list[tuple[int, str]] = []
+    unreadable: list[Finding] = []  # the first MAX_FINDINGS_PER_FILE (at most kept)
+    failed = 0  # statements that cannot be read
+    starts = pos.starts
+    pattern = _fast_pattern()
+    at, n = 0, len(text)
+    while at < n:
+        fast = _fast_read(pattern, text, at)
+        if fast is not None:
+            read, at, secret = fast
+            start, end = read[0], read[1]
+            line = bisect.bisect_right(starts, start)
+            column = start - starts[line - 1] + 1
+            where = Location(rel, line, column, line, column + end - start)
+            statements.append(Statement(_apply_fast(read, state, where), where, read[2]))
+            if secret is not None:
+                secrets.append(secret)
+            continue
+        # from here to the next `;`: lexed, split and parsed
+        toks, problems_here, at = _lex(text, pos, engine, version, at)
+        secrets.extend((t.start, t.end) for t in toks if t.secret)
+        lex_problems.extend(problems_here)
+        for chunk in _split_statements(toks):
+            failed += _parse_chunk(text, chunk, rel, pos, state, statements, unreadable)
     problems: list[Finding] = []
     for offset, message in lex_problems:
         line, column = pos.at(offset)
         problems.append(diag(INPUT_VALUE, Level.ERROR, message, Location(rel, line, column)))
     if bad_offsets:
         problems.extend(_undecodable(bad_offsets, secrets, pos, rel))
-    state = _State()
-    statements: list[Statement] = []
-    dropped = 0
-    starts = pos.starts
-    for read in found:
-        if isinstance(read, tuple):
-            start, end = read[0], read[1]
-            line = bisect.bisect_right(starts, start)
-            column = start - starts[line - 1] + 1
-            where = Location(rel, line, column, line, column + end - start)
-            statements.append(Statement(_apply_fast(read, state, where), where, read[2]))
-            continue
-        for chunk in _split_statements(read):
-            dropped += _parse_chunk(text, chunk, rel, pos, state, statements, problems)
+    # a file's findings stop at MAX_FINDINGS_PER_FILE, those of the lexer and of
+    # undecodable bytes first; the statements past it are counted
+    kept = unreadable[: max(0, MAX_FINDINGS_PER_FILE - len(problems))]
+    problems += kept
     accounts, roles = state.split()
     problems.sort(key=lambda f: f.sort_key())
-    if dropped:
-        problems.append(too_many(INPUT_VALUE, rel, dropped))
+    if failed > len(kept):
+        problems.append(too_many(INPUT_VALUE, rel, failed - len(kept)))
     return Grants(
         rel, accounts, tuple(statements), tuple(problems), secrets=tuple(secrets), roles=roles
     )
@@ -1382,9 +1373,10 @@ def _parse_chunk(
     pos: _Positions,
     state: _State,
     statements: list[Statement],
-    problems: list[Finding],
+    unreadable: list[Finding],
 ) -> int:
-    """Parse and apply one statement's tokens; 1 when its finding is past the limit."""
+    """Parse and apply one statement's tokens; 1 when it cannot be read (its finding is
+    added to `unreadable` while that holds fewer than MAX_FINDINGS_PER_FILE)."""
     first, last = chunk[0], chunk[-1]
     end_line, end_column = pos.at(last.end)
     where = Location(rel, first.line, first.column, end_line, end_column)
@@ -1394,7 +1386,7 @@ def _parse_chunk(
     try:
         kind = _statement(chunk, state, where)
     except _Unreadable as exc:
-        if len(problems) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
+        if len(unreadable) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
             return 1
         message, subject = exc.message, _subject(statement_text)
         clause = _SECRET_CLAUSE.search(text, first.start, last.end)
@@ -1411,7 +1403,7 @@ def _parse_chunk(
         if exc.tok is not None and (exc.tok.line, exc.tok.column) != (first.line, first.column):
             here = Location(rel, exc.tok.line, exc.tok.column)
             related = (Related(here, "the statement cannot be read from here"),)
-        problems.append(
+        unreadable.append(
             diag(
                 INPUT_VALUE,
                 Level.ERROR,
@@ -1421,7 +1413,7 @@ def _parse_chunk(
                 related=related,
             )
         )
-        return 0
+        return 1
     statements.append(Statement(kind, where, statement_text))
     return 0
 
