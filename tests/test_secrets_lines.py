@@ -41,6 +41,8 @@ def test_the_filler_is_long() -> None:
 @example(_FILLER + "x PASSWORD('p')\n")
 @example(_FILLER + "SET PASSWORD = 'p'\n")
 @example(_FILLER + "as\n'x'\n")
+@example(_FILLER + "IDENTIFIED VIA ed25519 USING 'x'\n")
+@example(_FILLER + "IDENTIFIED WITH caching_sha2_password AS ('x')\n")
 def test_redact_text_hides_what_every_pattern_hides(text: str) -> None:
     assert redact_text(text) == _all_patterns(text)
 
@@ -51,6 +53,8 @@ def test_redact_text_hides_what_every_pattern_hides(text: str) -> None:
 @example(_FILLER + "u BY 'x'\n")
 @example(_FILLER + "jdbc:mysql://u:p@h/db\n")
 @example(_FILLER + "Token: abc\n")
+@example(_FILLER + "IDENTIFIED VIA ed25519 USING 'x'\n")
+@example(_FILLER + "IDENTIFIED WITH sha256 AS 'x'\n")
 def test_redact_lines_is_redact_line_on_every_line(text: str) -> None:
     lines = text.split("\n")
     assert redact_lines(lines) == [redact_line(line) for line in lines]
