@@ -224,6 +224,26 @@ def test_soup_reads_as_before(pieces: list[str]) -> None:
     assert_same("".join(pieces))
 
 
+# the lexer's pieces: quotes, escapes, comments of every kind, white space a word may hold
+_CHARACTERS = [
+    *"'\"`\\;@=()*/-#.,%_ \t\n\rxXaA0", "\x0b", "\x85", "\xa0", "\u2028", "é", "--", "/*",
+    "*/", "/*!", "/*M!100101", "/*!50700", "/*!80001", "''", '""', "``", "\\'", "BY", "AS",
+    "USING", "PASSWORD", "RANDOM", "GRANT", "CREATE USER", "ON", "TO", "IDENTIFIED", "0x1f",
+    "SELECT", "ALL", "db.*", "u@h", "'u'@'h'", "\\n", "\\Z", "\\%",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_CHARACTERS), max_size=60).map("".join))
+@example("\n")
+@example("x \xa0")
+@example("'a\\")
+@example("`a``")
+@example("/*!80001 GRANT ALL ON *.* TO u; */ x */*")
+def test_character_soup_reads_as_before(text: str) -> None:
+    assert_same(text)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     _file(),

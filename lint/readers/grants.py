@@ -207,7 +207,7 @@ class _Positions:
         return line, offset - self.starts[line - 1] + 1
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     kind: str  # "word", "str" (' or "), "bt" (backtick), "punct"
     text: str  # the unescaped value (words as written)
@@ -215,11 +215,12 @@ class _Tok:
     end: int
     line: int
     column: int
+    word: str = ""  # a word in upper case; "" for the other kinds
     secret: bool = False
     unterminated: bool = False
 
     def is_word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.upper() in words
+        return self.word in words and self.kind == "word"
 
     def is_punct(self, char: str) -> bool:
         return self.kind == "punct" and self.text == char
@@ -280,6 +281,39 @@ def versioned_comment_runs(
     return version is None or number <= _version_number(version)
 
 
+# white space, then one token or comment; first match wins, in this order
+_TOKEN = re.compile(
+    r"\s*(?!\s)"  # \s is str.isspace; all of it (a word may hold U+00A0 and the like)
+    r"(?:(?P<line>(?:#|--(?=[\x00- ]|\Z))[^\r\n]*)"  # `--` then a control, a space or the end
+    r"|(?P<comment>/\*)"
+    r"|(?P<close>\*/)"  # the end of a versioned comment, else `*` then `/`
+    r"|(?P<quote>['\"`])"
+    r"|(?P<at>@)"
+    r"|(?P<word>[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+)"  # _WORD_CHARS
+    r"|(?P<punct>[\s\S]))"
+)
+# a quoted text up to its closing quote, the body matched atomically (as the server reads
+# it: a backslash escapes the next character, except between backticks; a doubled quote
+# stands for one)
+_QUOTED_TEXT = {
+    "'": re.compile(r"(?=(?P<body>(?:[^'\\]|\\[\s\S]|'')*))(?P=body)'"),
+    '"': re.compile(r'(?=(?P<body>(?:[^"\\]|\\[\s\S]|"")*))(?P=body)"'),
+    "`": re.compile(r"(?=(?P<body>(?:[^`]|``)*))(?P=body)`"),
+}
+_ESCAPED = {"'": re.compile(r"\\([\s\S])|''"), '"': re.compile(r'\\([\s\S])|""')}
+
+
+def _unquoted(body: str, quote: str) -> str:
+    """The value of a quoted text's body: escapes and doubled quotes read."""
+    if quote == "`":
+        return body.replace("``", "`")
+    if "\\" not in body and quote * 2 not in body:
+        return body
+    return _ESCAPED[quote].sub(
+        lambda m: quote if m[1] is None else _STRING_ESCAPES.get(m[1], m[1]), body
+    )
+
+
 def _lex(
     text: str,
     pos: _Positions,
@@ -293,29 +327,55 @@ def _lex(
     problems: list[tuple[int, str]] = []
     i, n = start, len(text)
     code_comment_depth = 0  # inside /*! ... */: the closing */ is skipped
+    starts = pos.starts
+    token = _TOKEN.match
 
-    def add(kind: str, value: str, start: int, end: int, **extra: bool) -> None:
-        line, column = pos.at(start)
-        toks.append(_Tok(kind, value, start, end, line, column, **extra))
+    def add(kind: str, value: str, begin: int, end: int) -> _Tok:
+        line = bisect.bisect_right(starts, begin)
+        tok = _Tok(kind, value, begin, end, line, begin - starts[line - 1] + 1)
+        toks.append(tok)
+        return tok
 
     while i < n:
-        c = text[i]
-        if c.isspace():
+        m = token(text, i)
+        if m is None:
+            i = n  # white space to the end
+            break
+        what = m.lastgroup
+        i = m.start(what)  # type: ignore[arg-type]
+        if what == "line":
+            i = m.end()
+        elif what == "word":
+            value = m["word"]
+            add("word", value, i, m.end()).word = value.upper()
+            i = m.end()
+        elif what == "quote":
+            c = m["quote"]
+            kind = "bt" if c == "`" else "str"
+            closed = _QUOTED_TEXT[c].match(text, i + 1)
+            if closed is None:
+                problems.append((i, f"a {c}-quoted text is never closed"))
+                tok = add(kind, _unquoted(text[i + 1 :], c), i, n)
+                tok.unterminated = tok.secret = True
+                i = n
+                break
+            add(kind, _unquoted(closed["body"], c), i, closed.end())
+            i = closed.end()
+        elif what == "at":
+            add("punct", "@", i, i + 1)
             i += 1
-            continue
-        if c == "#" or (
-            c == "-" and text.startswith("--", i) and (i + 2 >= n or text[i + 2] <= " ")
-        ):
-            while i < n and text[i] not in "\r\n":
-                i += 1
-            continue
-        if c == "/" and text.startswith("/*", i):
-            m = _VERSIONED.match(text, i)
-            if m is not None and versioned_comment_runs(
-                m[1] == "M", int(m[2]) if m[2] else None, engine, version
+            host = _HOST_CHARS.match(text, i)
+            if host is not None:
+                value = host.group()
+                add("word", value, i, host.end()).word = value.upper()
+                i = host.end()
+        elif what == "comment":
+            v = _VERSIONED.match(text, i)
+            if v is not None and versioned_comment_runs(
+                v[1] == "M", int(v[2]) if v[2] else None, engine, version
             ):
                 code_comment_depth += 1
-                i = m.end()
+                i = v.end()
                 continue
             close = text.find("*/", i + 2)
             if close < 0:
@@ -323,72 +383,30 @@ def _lex(
                 i = n
                 continue
             i = close + 2
-            continue
-        if c == "*" and code_comment_depth and text.startswith("*/", i):
+        elif what == "close" and code_comment_depth:
             code_comment_depth -= 1
             i += 2
-            continue
-        if c in "'\"`":
-            start = i
+        else:  # a character, or `*/` outside a versioned comment: `*`
+            c = text[i]
+            add("punct", c, i, i + 1)
             i += 1
-            out: list[str] = []
-            closed = False
-            while i < n:
-                d = text[i]
-                if d == "\\" and c != "`" and i + 1 < n:
-                    e = text[i + 1]
-                    out.append(_STRING_ESCAPES.get(e, e))
-                    i += 2
-                    continue
-                if d == c:
-                    if i + 1 < n and text[i + 1] == c:
-                        out.append(c)
-                        i += 2
-                        continue
-                    closed = True
-                    i += 1
-                    break
-                out.append(d)
-                i += 1
-            kind = "bt" if c == "`" else "str"
-            if not closed:
-                problems.append((start, f"a {c}-quoted text is never closed"))
-                add(kind, "".join(out), start, n, unterminated=True, secret=True)
+            if c == ";" and not code_comment_depth:
                 break
-            add(kind, "".join(out), start, i)
-            continue
-        if c == "@":
-            add("punct", "@", i, i + 1)
-            i += 1
-            m = _HOST_CHARS.match(text, i)
-            if m is not None:
-                add("word", m.group(), i, m.end())
-                i = m.end()
-            continue
-        m = _WORD_CHARS.match(text, i)
-        if m is not None:
-            add("word", m.group(), i, m.end())
-            i = m.end()
-            continue
-        add("punct", c, i, i + 1)
-        i += 1
-        if c == ";" and not code_comment_depth:
-            break
     # values after BY / AS / USING / PASSWORD / = are secrets (hidden from texts and messages)
     previous: _Tok | None = None
     for tok in toks:
         if (
             previous is not None
             and tok.kind != "punct"
-            and not tok.is_word("PASSWORD", "RANDOM")
+            and tok.word not in ("PASSWORD", "RANDOM")
             and (
-                previous.is_punct("=")
-                or previous.is_word("BY", "AS", "USING")
-                or (previous.is_word("PASSWORD") and (tok.kind != "word" or _is_hex(tok.text)))
+                (previous.kind == "punct" and previous.text == "=")
+                or previous.word in ("BY", "AS", "USING")
+                or (previous.word == "PASSWORD" and (tok.kind != "word" or _is_hex(tok.text)))
             )
         ):
             tok.secret = True
-        if not tok.is_punct("("):
+        if tok.kind != "punct" or tok.text != "(":
             previous = tok
     return toks, problems, i
 
