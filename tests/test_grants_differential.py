@@ -190,6 +190,10 @@ def _mutated(draw: st.DrawFn) -> str:
     return text
 
 
+def _examples(count: int) -> settings:
+    return settings(max_examples=count, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
 _FAST = (
     "CREATE USER 'u'@'h' IDENTIFIED BY 'pw';\n"
     "GRANT SELECT, LOCK TABLES ON objectiflune.* TO 'u'@'h';\n"
@@ -197,7 +201,7 @@ _FAST = (
 )
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@_examples(600)
 @given(_file())
 @example(_FAST)
 @example("CREATE USER 'AS'@'h' IDENTIFIED BY 'pw';\n")
@@ -211,13 +215,13 @@ def test_generated_files_read_as_before(text: str) -> None:
     assert_same(text)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@_examples(600)
 @given(_mutated())
 def test_mutated_files_read_as_before(text: str) -> None:
     assert_same(text)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@_examples(200)
 @given(st.lists(st.sampled_from(_NAMES + _OTHERS + _PRIVS + ["'", ";", "\n"]), max_size=40))
 def test_soup_reads_as_before(pieces: list[str]) -> None:
     assert_same(" ".join(pieces))
@@ -233,7 +237,7 @@ _CHARACTERS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@_examples(600)
 @given(st.lists(st.sampled_from(_CHARACTERS), max_size=60).map("".join))
 @example("\n")
 @example("x \xa0")
@@ -244,7 +248,7 @@ def test_character_soup_reads_as_before(text: str) -> None:
     assert_same(text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@_examples(150)
 @given(
     _file(),
     st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]),
