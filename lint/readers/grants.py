@@ -1195,7 +1195,7 @@ _IDENTIFIED_BY = (
     r"(?:[ \t]+(?i:IDENTIFIED)[ \t]+(?i:BY)(?:[ \t]+(?i:PASSWORD))?[ \t]+"
     r"(?P<pw>'(?P<pw1>[^'\\\r\n]*)'|\"(?P<pw2>[^\"\\\r\n]*)\"))?"
 )
-_PRIV = r"[A-Za-z_]+(?:[ \t]+[A-Za-z_]+)*"
+_PRIV = r"[A-Za-z_]+(?:[ \t]+(?!(?i:ON)[ \t])[A-Za-z_]+)*"  # words up to ON
 _FAST = (
     _GAP
     + r"(?P<body>(?:(?P<create>(?i:CREATE)[ \t]+(?i:USER))"
