@@ -17,7 +17,7 @@ from pathlib import Path
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import MISSING_INPUT_FILE as MISSING
-from olclint.core.secrets import REDACTED, redact_line, redact_text
+from olclint.core.secrets import REDACTED, redact_lines, redact_text
 from olclint.core.text import printable
 from olclint.readers.winpath import windows_name_problem
 
@@ -77,7 +77,9 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
         if end <= start:
             continue
         hidden = text[start:end]
-        breaks = "".join(m[0] for m in _LINE_BREAK.finditer(hidden))
+        breaks = ""
+        if "\n" in hidden or "\r" in hidden:
+            breaks = "".join(m[0] for m in _LINE_BREAK.finditer(hidden))
         out += [text[at:start], REDACTED, breaks]
         at = end
     out.append(text[at:])
@@ -297,4 +299,4 @@ class Workspace:
             lines = _LINE_BREAK.split(text)
         if lines and lines[-1] == "":
             lines.pop()
-        self.sources[rel] = [redact_line(line) for line in lines]
+        self.sources[rel] = redact_lines(lines)
