@@ -231,7 +231,7 @@ def pick_account(
     rows = ordered(
         (
             a
-            for a in candidates(accounts, client)
+            for a in candidates(accounts, client, user)
             if (a.user == user or a.user == "") and host_matches(a.host, client, engine, version)
         ),
         engine,
@@ -253,15 +253,17 @@ class _Index:
     by_cidr: dict[tuple[int, int], dict[int, tuple[int, ...]]]  # (IP version, prefix) -> network
 
 
-_INDEXES: dict[int, tuple[Sequence[AccountLike], _Index]] = {}
+_INDEXES: dict[int, tuple[Sequence[AccountLike], dict[str | None, _Index]]] = {}
 
 
 def _frozen(groups: dict) -> dict:
     return {k: _frozen(v) if isinstance(v, dict) else tuple(v) for k, v in groups.items()}
 
 
-def _index(accounts: Sequence[AccountLike]) -> _Index:
-    """The index of one account list, built once (by identity: the lists are frozen).
+def _index(accounts: Sequence[AccountLike], user: str | None = None) -> _Index:
+    """The index of one account list's rows (those of `user` and of the anonymous user
+    `''` when a user is given: the only rows a login as `user` can use), built once per
+    list and user (by identity: the lists are frozen).
 
     A host pattern can only match a text that starts with its literal part (what comes
     before its first `%`, `_` or escape; all of a plain host; nothing of `''`), the client's
@@ -270,13 +272,27 @@ def _index(accounts: Sequence[AccountLike]) -> _Index:
     of its network: both are looked up by the client's masked address (every row is also
     under its literal start, for the engines that compare it as text)."""
     held = _INDEXES.get(id(accounts))
-    if held is not None and held[0] is accounts:
-        return held[1]
+    if held is None or held[0] is not accounts:
+        if len(_INDEXES) > 64:
+            _INDEXES.clear()
+        held = _INDEXES[id(accounts)] = (accounts, {})
+    index = held[1].get(user)
+    if index is None:
+        rows = (
+            enumerate(accounts)
+            if user is None
+            else ((i, a) for i, a in enumerate(accounts) if a.user == user or a.user == "")
+        )
+        index = held[1][user] = _build_index(rows)
+    return index
+
+
+def _build_index(rows: Iterable[tuple[int, AccountLike]]) -> _Index:
     by_prefix: dict[str, list[int]] = {}
     by_lower: dict[str, list[int]] = {}
     by_netmask: dict[int, dict[int, list[int]]] = {}
     by_cidr: dict[tuple[int, int], dict[int, list[int]]] = {}
-    for i, account in enumerate(accounts):
+    for i, account in rows:
         host = account.host
         if "/" in host:
             masked = netmask_of(host)
@@ -290,19 +306,18 @@ def _index(accounts: Sequence[AccountLike]) -> _Index:
         prefix = host[: wild.start()] if wild else host
         by_prefix.setdefault(prefix, []).append(i)
         by_lower.setdefault(prefix.lower(), []).append(i)
-    index = _Index(_frozen(by_prefix), _frozen(by_lower), _frozen(by_netmask), _frozen(by_cidr))
-    if len(_INDEXES) > 64:
-        _INDEXES.clear()
-    _INDEXES[id(accounts)] = (accounts, index)
-    return index
+    return _Index(_frozen(by_prefix), _frozen(by_lower), _frozen(by_netmask), _frozen(by_cidr))
 
 
-def candidate_rows(accounts: Sequence[AccountLike], client: Client) -> list[int]:
-    """The numbers, in file order, of the rows whose host can match `client` (a superset:
-    `host_matches` still decides). Small lists are not worth an index."""
+def candidate_rows(
+    accounts: Sequence[AccountLike], client: Client, user: str | None = None
+) -> list[int]:
+    """The numbers, in file order, of the rows whose host can match `client` (and, with
+    `user`, whose user is `user` or `''`): a superset, `host_matches` still decides. Small
+    lists are not worth an index."""
     if len(accounts) < 32:
         return list(range(len(accounts)))
-    index = _index(accounts)
+    index = _index(accounts, user)
     rows: set[int] = set()
     address = client.address
     value = int(address)
@@ -323,9 +338,11 @@ def candidate_rows(accounts: Sequence[AccountLike], client: Client) -> list[int]
     return sorted(rows)
 
 
-def candidates(accounts: Sequence[AccountLike], client: Client) -> list[AccountLike]:
+def candidates(
+    accounts: Sequence[AccountLike], client: Client, user: str | None = None
+) -> list[AccountLike]:
     """The rows whose host can match `client`, in file order (`candidate_rows`)."""
-    return [accounts[i] for i in candidate_rows(accounts, client)]
+    return [accounts[i] for i in candidate_rows(accounts, client, user)]
 
 
 def nearest_account(

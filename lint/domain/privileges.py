@@ -190,7 +190,7 @@ def _schema_grants(
     rows_by_key: dict[tuple[int, str], list[Grant]] = {}
     order: dict[tuple[int, str], tuple] = {}
     # the rows whose host can match at all (an index; host_matches still decides)
-    numbers = candidate_rows(rows, client) if client is not None else range(len(rows))
+    numbers = candidate_rows(rows, client, user) if client is not None else range(len(rows))
     for n in numbers:
         account = rows[n]
         if account.user not in (user, ""):
