@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,7 @@ from olclint.core.ids import OPTION_FILE_ERROR as ERROR
 from olclint.core.ids import OPTION_FILE_LINE_IGNORED as IGNORED
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.readers.bulk import no_cycles
 from olclint.readers.winpath import windows_name_problem
 from olclint.readers.workspace import Workspace, is_absolute_ref
 
@@ -194,16 +196,26 @@ def _file_text(data: bytes, codec: str) -> str:
 # -- the reader ------------------------------------------------------------------------
 
 
-def _physical_lines(data: bytes) -> Iterable[bytes]:
-    """The lines as fgets() sees them: split after each LF only, LF kept."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        if end < 0:
-            yield data[start:]
-            return
-        yield data[start : end + 1]
-        start = end + 1
+# The lines most files are made of, found in one pass over the file: at each line start,
+# a `[group]` or `name[=value]` line of plain ASCII (no quotes, backslashes or NULs, white
+# space only spaces and tabs, and CR before the LF; a name of letters, digits and `_.-`),
+# or else an empty match at any line that is not a short blank or comment line. Blank and
+# comment lines are skipped inside the search; the lines of the empty matches (and a
+# common line longer than one fgets() read) go through `_Reader._physical`.
+_PLAIN = rb"[^\x00-\x20\x7f-\xff#\"'\\]+"
+_COMMON = re.compile(
+    rb"^(?:(?P<lead>[ \t]*)"
+    rb"(?:\[(?P<group>[A-Za-z0-9_.\-]+)\][^\n\0]*"
+    rb"|(?P<name>[A-Za-z0-9_.\-]+)[ \t]*"
+    rb"(?:(?P<eq>=)[ \t\r]*(?P<value>" + _PLAIN + rb"(?:[ \t]+" + _PLAIN + rb")*)?)?"
+    rb"[ \t\r]*(?P<comment>\#[^\n\0]*)?)"
+    rb"(?:\n|\Z)"
+    rb"|(?![ \t\r]{0,64}(?:[#;][^\n\0]{0,4000})?(?:\n|\Z)))",
+    re.M,
+)
+_LEAD, _GROUP, _NAME, _EQ, _VALUE, _COMMENT = (
+    _COMMON.groupindex[g] for g in ("lead", "group", "name", "eq", "value", "comment")
+)
 
 
 def _comment_start(line: bytes, start: int) -> int:
@@ -340,31 +352,96 @@ class _Reader:
         return ok
 
     def _read_lines(self, f: _File, level: int, stack: tuple[str, ...]) -> bool:
+        """The lines of one file, in one pass: `_COMMON` finds the plain `[group]` and
+        `name[=value]` lines and the unusual ones; the unusual ones (and an option before
+        any group) go through `_physical`, the server's reader step by step. A common line
+        is ASCII up to what is located in it, so its columns are byte offsets."""
+        data, rel = f.data, f.rel
+        options, headers = self.options, self.groups
+        names: dict[bytes, tuple[str, str, bool]] = {}  # name as written -> name, key, secret
+        groups: dict[bytes, str] = {}
         group: str | None = None
-        for number, physical in enumerate(_physical_lines(f.data), start=1):
-            for start in range(0, max(len(physical), 1), LINE_CHUNK):
-                chunk = physical[start : start + LINE_CHUNK]
-                if start == 0 and len(physical.rstrip(b"\n")) > LINE_CHUNK and not self._mute:
-                    self.ignored(
-                        f"line {number} is longer than {LINE_CHUNK} bytes; the server cuts it "
-                        "and reads the rest as a line of its own",
-                        self._loc(f, number, physical, LINE_CHUNK),
-                        f"{f.rel}:long-line",
-                    )
-                nul = chunk.find(b"\0")
-                if nul >= 0:
-                    if not self._mute:
-                        self.ignored(
-                            f"line {number} holds a NUL byte; the server ignores the rest of "
-                            "the line",
-                            self._loc(f, number, physical, start + nul),
-                            f"{f.rel}:nul",
-                        )
-                    chunk = chunk[:nul]
-                ok, group = self._line(f, number, physical, start, chunk, group, level, stack)
+        last, number = 0, 1
+        for m in _COMMON.finditer(data):
+            start, end = m.span()
+            number += data.count(b"\n", last, start)
+            last = start
+            written = m[_GROUP]
+            if start == end or end - start > LINE_CHUNK or (group is None and written is None):
+                eol = data.find(b"\n", start)
+                physical = data[start:] if eol < 0 else data[start : eol + 1]
+                ok, group = self._physical(f, number, physical, group, level, stack)
                 if not ok:
                     return False
+                continue
+            p = m.end(_LEAD) - start + 1  # the column of '[' or of the name
+            if written is not None:
+                name = groups.get(written)
+                if name is None:
+                    name = groups[written] = decode(written.lower(), f.codec)
+                close = m.end(_GROUP) - start
+                headers.append(GroupHeader(name, Location(rel, number, p, number, close + 2)))
+                group = name
+                continue
+            written = m[_NAME]
+            known = names.get(written)
+            if known is None:
+                name = decode(written, f.codec)
+                known = names[written] = (name, option_key(name), is_secret_name(name))
+            name, key, secret = known
+            if m.start(_EQ) < 0:
+                if secret:
+                    name = redact_text(name)  # as _option does (a plain name keeps its text)
+                    key = option_key(name)
+                here = Location(rel, number, p, number, m.end(_NAME) - start + 1)
+                options.append(Option(group, name, key, None, here, None, secret, None, True))
+                continue
+            v, ve = m.span(_VALUE)
+            if v >= 0:
+                raw = REDACTED if secret else m[_VALUE].decode("ascii")
+                v, ve = v - start, ve - start
+            else:  # `name=`: the value is empty where the comment or the line ends
+                comment = m.start(_COMMENT)
+                v = ve = (end if comment < 0 else comment) - start
+                raw = REDACTED if secret else ""
+            here = Location(rel, number, p, number, ve + 1)
+            at = Location(rel, number, v + 1, number, ve + 1)
+            options.append(Option(group, name, key, raw, here, at, secret, raw, v == ve))
         return True
+
+    def _physical(
+        self,
+        f: _File,
+        number: int,
+        physical: bytes,
+        group: str | None,
+        level: int,
+        stack: tuple[str, ...],
+    ) -> tuple[bool, str | None]:
+        """One physical line (LF kept) as fgets() reads it: cut in chunks of LINE_CHUNK
+        bytes, each up to a NUL read as a line of its own."""
+        for start in range(0, max(len(physical), 1), LINE_CHUNK):
+            chunk = physical[start : start + LINE_CHUNK]
+            if start == 0 and len(physical.rstrip(b"\n")) > LINE_CHUNK and not self._mute:
+                self.ignored(
+                    f"line {number} is longer than {LINE_CHUNK} bytes; the server cuts it "
+                    "and reads the rest as a line of its own",
+                    self._loc(f, number, physical, LINE_CHUNK),
+                    f"{f.rel}:long-line",
+                )
+            nul = chunk.find(b"\0")
+            if nul >= 0:
+                if not self._mute:
+                    self.ignored(
+                        f"line {number} holds a NUL byte; the server ignores the rest of the line",
+                        self._loc(f, number, physical, start + nul),
+                        f"{f.rel}:nul",
+                    )
+                chunk = chunk[:nul]
+            ok, group = self._line(f, number, physical, start, chunk, group, level, stack)
+            if not ok:
+                return False, group
+        return True, group
 
     def _loc(
         self, f: _File, number: int, physical: bytes, begin: int, end: int | None = None
@@ -784,7 +861,8 @@ def parse_option_text(
     """
     data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
     reader = _Reader(None, include_exts)
-    ok = reader.read(_File(rel, data, codec_of(data), None, rel), 0, (rel,))
+    with no_cycles():
+        ok = reader.read(_File(rel, data, codec_of(data), None, rel), 0, (rel,))
     return reader.result(rel, not ok)
 
 
@@ -824,5 +902,6 @@ def read_option_file(
         return OptionFile(path=rel, diagnostics=tuple(problems))
     reader = _Reader(ws, tuple(include_exts), dict(include_map or {}))
     real = os.path.realpath(path)
-    ok = reader.read(_File(rel, data, codec_of(data), path.parent, real), 0, (real,))
+    with no_cycles():
+        ok = reader.read(_File(rel, data, codec_of(data), path.parent, real), 0, (real,))
     return reader.result(rel, not ok)

@@ -7,6 +7,7 @@ with secrets redacted, so reporters can show a source line without opening a fil
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -23,6 +24,9 @@ from olclint.readers.winpath import windows_name_problem
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# what a line needs for `redact_line` to change it: a quote or `@` (`redact_text`), or in
+# its lower case a secret word (`is_secret_name`)
+_NEEDLES = ("'", '"', "`", "@", "pass", "pwd", "secret", "token", "credential", "private")
 
 
 def git_root(start: Path) -> Path | None:
@@ -74,6 +78,41 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
         at = end
     out.append(text[at:])
     return "".join(out)
+
+
+def split_lines(text: str, lf_only: bool) -> list[str]:
+    """The lines of `text` (no line end kept; no empty line after a last line end): split
+    at LF, CRLF or CR, or at LF only (a CR before it dropped)."""
+    if lf_only:
+        lines = [line.removesuffix("\r") for line in text.split("\n")]
+    else:
+        lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _redacted_lines(text: str, lines: list[str], lf_only: bool) -> list[str]:
+    """`lines` (the lines of `text`) with `redact_line` applied to every line that holds a
+    needle; no other line can change, and most files have few such lines or none."""
+    low = text.lower()
+    if len(low) != len(text):  # U+0130 lowers to two characters: offsets differ
+        return [redact_line(line) for line in lines]
+    present = [needle for needle in _NEEDLES if needle in low]
+    if not present:
+        return lines
+    breaks = re.finditer("\n", text) if lf_only else _LINE_BREAK.finditer(text)
+    starts = [0, *(m.end() for m in breaks)]
+    marked: set[int] = set()
+    for needle in present:
+        at = low.find(needle)
+        while at >= 0:
+            index = bisect.bisect_right(starts, at) - 1
+            marked.add(index)
+            at = low.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
+    for index in marked:
+        lines[index] = redact_line(lines[index])
+    return lines
 
 
 def _kind(mode: int) -> str:
@@ -260,12 +299,5 @@ class Workspace:
         are hidden whatever their spelling (escapes, continuation lines, doubled quotes,
         comments inside a statement); the patterns of `olclint.core.secrets` run after.
         """
-        text = mask_spans(text, secrets)
-        text = redact_text(text)
-        if lf_only:
-            lines = [line.removesuffix("\r") for line in text.split("\n")]
-        else:
-            lines = _LINE_BREAK.split(text)
-        if lines and lines[-1] == "":
-            lines.pop()
-        self.sources[rel] = [redact_line(line) for line in lines]
+        text = redact_text(mask_spans(text, secrets))
+        self.sources[rel] = _redacted_lines(text, split_lines(text, lf_only), lf_only)
