@@ -37,13 +37,29 @@ PREFS_FILES = _files(".prefs")
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, optionfile.OptionFile):  # its entries are built when asked for
+        return (
+            dataclasses.astuple(dataclasses.replace(value, entries=optionfile.Entries())),
+            [dataclasses.asdict(o) for o in value.options],
+            [dataclasses.asdict(g) for g in value.groups],
+        )
     return dataclasses.asdict(value)
+
+
+_GROUP_SETS = [("mysqld", "server"), ("client",), ("MYSQLD", "g", "mysqld-8.0"), ()]
 
 
 def _same_option_text(data: bytes, rel: str = "my.cnf") -> None:
     new = optionfile.parse_option_text(data, rel)
     old = reference_optionfile.parse_option_text(data, rel)
+    # what the model asks first, before any option is built
+    assert new.secret_options() == tuple(o for o in old.options if o.secret and not o.empty)
+    for groups in _GROUP_SETS:
+        keys = {optionfile.group_key(g) for g in groups}
+        assert new.options_for(groups) == tuple(o for o in old.options if o.group in keys)
+        assert new.last("port", groups) == old.last("port", groups)
     assert _plain(new) == _plain(old)
+    assert new == old and hash(new) == hash(old)
 
 
 def _same_prefs_text(text: str, rel: str = "x.prefs") -> None:

@@ -196,21 +196,19 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
                     )
     db = cluster.database
     if db is not None and db.option_file is not None:
-        for option in db.option_file.options:
-            if option.secret and not option.empty:
-                path = option.location.path
-                found.append(
-                    Secret(
-                        db.node or "",
-                        path,
-                        option.key,
-                        option.location,
-                        option.value_location,
-                        "option",
-                        group=option.group,
-                        name=option.name,
-                    )
+        for option in db.option_file.secret_options():
+            found.append(
+                Secret(
+                    db.node or "",
+                    option.location.path,
+                    option.key,
+                    option.location,
+                    option.value_location,
+                    "option",
+                    group=option.group,
+                    name=option.name,
                 )
+            )
     return tuple(found)
 
 

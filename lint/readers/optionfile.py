@@ -77,7 +77,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """One `name[=value]` line of a group, as the server reads it.
 
@@ -98,7 +98,7 @@ class Option:
     empty: bool = False  # no value, or an empty one (`password=`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupHeader:
     """A `[group]` line; `name` is lowercased, as between the brackets (trailing blanks cut)."""
 
@@ -106,11 +106,94 @@ class GroupHeader:
     location: Location
 
 
+# An option of a common line, before it is asked for: (group, name, key, value, path, line,
+# column, end column, value column or None for no `=`, secret, empty); a group header's:
+# (name, path, line, column, end column)
+_Row = tuple
+_GROUP_OF, _SECRET_OF, _EMPTY_OF = 0, 9, 10
+
+
+def _option_of(row: _Row) -> Option:
+    group, name, key, value, path, line, column, end, v, secret, empty = row
+    here = Location(path, line, column, line, end)
+    at = None if v is None else Location(path, line, v, line, end)
+    return Option(group, name, key, value, here, at, secret, value, empty)
+
+
+def _header_of(row: _Row) -> GroupHeader:
+    name, path, line, column, end = row
+    return GroupHeader(name, Location(path, line, column, line, end))
+
+
+class Entries:
+    """The options and group headers of one reading, in the server's order.
+
+    The reader keeps the options and headers of the common lines as plain rows (`_Row`);
+    each becomes its `Option` or `GroupHeader` value, with its locations, the first time
+    it is asked for, and stays. A file of a million lines then costs values only for the
+    groups somebody reads. Two `Entries` are equal when their values are."""
+
+    __slots__ = ("_by_group", "_headers", "_options")
+
+    def __init__(self, options: Iterable = (), headers: Iterable = ()) -> None:
+        self._options: list = list(options)  # Option or _Row
+        self._headers: list = list(headers)  # GroupHeader or _Row
+        self._by_group: dict[str, list[int]] | None = None
+
+    def _option(self, index: int) -> Option:
+        row = self._options[index]
+        if type(row) is tuple:
+            row = self._options[index] = _option_of(row)
+        return row
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        return tuple(self._option(i) for i in range(len(self._options)))
+
+    @property
+    def groups(self) -> tuple[GroupHeader, ...]:
+        rows = self._headers
+        return tuple(_header_of(r) if type(r) is tuple else r for r in rows)
+
+    def of_groups(self, wanted: set[str]) -> tuple[Option, ...]:
+        """The options whose group is in `wanted` (group keys), in order."""
+        if self._by_group is None:
+            by: dict[str, list[int]] = {}
+            for i, row in enumerate(self._options):
+                group = row[_GROUP_OF] if type(row) is tuple else row.group
+                by.setdefault(group, []).append(i)
+            self._by_group = by
+        picked = sorted(i for group in wanted for i in self._by_group.get(group, ()))
+        return tuple(self._option(i) for i in picked)
+
+    def secrets(self) -> tuple[Option, ...]:
+        """The options that hold a secret value that is not empty, in order."""
+        picked = []
+        for i, row in enumerate(self._options):
+            if type(row) is tuple:
+                secret, empty = row[_SECRET_OF], row[_EMPTY_OF]
+            else:
+                secret, empty = row.secret, row.empty
+            if secret and not empty:
+                picked.append(self._option(i))
+        return tuple(picked)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Entries):
+            return NotImplemented
+        return self.options == other.options and self.groups == other.groups
+
+    def __hash__(self) -> int:
+        return hash((self.options, self.groups))
+
+    def __repr__(self) -> str:
+        return f"Entries(options={self.options!r}, groups={self.groups!r})"
+
+
 @dataclass(frozen=True)
 class OptionFile:
     path: str
-    options: tuple[Option, ...] = ()
-    groups: tuple[GroupHeader, ...] = ()
+    entries: Entries = field(default_factory=Entries, repr=False)
     files: tuple[str, ...] = ()
     diagnostics: tuple[Finding, ...] = ()
     fatal: bool = False
@@ -119,10 +202,23 @@ class OptionFile:
     # collected with their modes (rsync -a, tar -p)
     modes: tuple[tuple[str, int], ...] = ()
 
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """Every option, in the order the server reads them."""
+        return self.entries.options
+
+    @property
+    def groups(self) -> tuple[GroupHeader, ...]:
+        """Every `[group]` line, in order."""
+        return self.entries.groups
+
     def options_for(self, groups: Iterable[str]) -> tuple[Option, ...]:
         """The options of these groups (case-insensitive), in the order the server reads them."""
-        wanted = {group_key(g) for g in groups}
-        return tuple(o for o in self.options if o.group in wanted)
+        return self.entries.of_groups({group_key(g) for g in groups})
+
+    def secret_options(self) -> tuple[Option, ...]:
+        """The options whose value is a secret and not empty, in order."""
+        return self.entries.secrets()
 
     def last(self, key: str, groups: Iterable[str]) -> Option | None:
         """The option of `key` (dash or underscore alike) that wins in these groups, if any."""
@@ -278,8 +374,8 @@ class _Reader:
     include_exts: tuple[str, ...]
     # absolute folder on the database server -> its collected copy in the repository
     include_map: dict[str, Path] = field(default_factory=dict)
-    options: list[Option] = field(default_factory=list)
-    groups: list[GroupHeader] = field(default_factory=list)
+    options: list[Option | _Row] = field(default_factory=list)  # see Entries
+    groups: list[GroupHeader | _Row] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     diagnostics: list[Finding] = field(default_factory=list)
     reads: int = 0
@@ -379,8 +475,7 @@ class _Reader:
                 name = groups.get(written)
                 if name is None:
                     name = groups[written] = decode(written.lower(), f.codec)
-                close = m.end(_GROUP) - start
-                headers.append(GroupHeader(name, Location(rel, number, p, number, close + 2)))
+                headers.append((name, rel, number, p, m.end(_GROUP) - start + 2))
                 group = name
                 continue
             written = m[_NAME]
@@ -393,8 +488,8 @@ class _Reader:
                 if secret:
                     name = redact_text(name)  # as _option does (a plain name keeps its text)
                     key = option_key(name)
-                here = Location(rel, number, p, number, m.end(_NAME) - start + 1)
-                options.append(Option(group, name, key, None, here, None, secret, None, True))
+                end = m.end(_NAME) - start + 1
+                options.append((group, name, key, None, rel, number, p, end, None, secret, True))
                 continue
             v, ve = m.span(_VALUE)
             if v >= 0:
@@ -404,9 +499,8 @@ class _Reader:
                 comment = m.start(_COMMENT)
                 v = ve = (end if comment < 0 else comment) - start
                 raw = REDACTED if secret else ""
-            here = Location(rel, number, p, number, ve + 1)
-            at = Location(rel, number, v + 1, number, ve + 1)
-            options.append(Option(group, name, key, raw, here, at, secret, raw, v == ve))
+            row = (group, name, key, raw, rel, number, p, ve + 1, v + 1, secret, v == ve)
+            options.append(row)
         return True
 
     def _physical(
@@ -815,8 +909,7 @@ class _Reader:
         ]
         return OptionFile(
             path=path,
-            options=tuple(self.options),
-            groups=tuple(self.groups),
+            entries=Entries(self.options, self.groups),
             files=tuple(self.files),
             diagnostics=(*self.diagnostics, *over),
             fatal=fatal,
