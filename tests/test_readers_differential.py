@@ -39,9 +39,14 @@ PREFS_FILES = _files(".prefs")
 def _plain(value: object) -> object:
     if isinstance(value, optionfile.OptionFile):  # its entries are built when asked for
         return (
-            dataclasses.astuple(dataclasses.replace(value, entries=optionfile.Entries())),
+            dataclasses.astuple(dataclasses.replace(value, option_rows=None, group_rows=None)),
             [dataclasses.asdict(o) for o in value.options],
             [dataclasses.asdict(g) for g in value.groups],
+        )
+    if isinstance(value, prefs.PrefsFile):
+        return (
+            dataclasses.astuple(dataclasses.replace(value, property_rows=None)),
+            [dataclasses.asdict(p) for p in value.properties],
         )
     return dataclasses.asdict(value)
 
@@ -65,7 +70,16 @@ def _same_option_text(data: bytes, rel: str = "my.cnf") -> None:
 def _same_prefs_text(text: str, rel: str = "x.prefs") -> None:
     new = prefs.parse_prefs_text(text, rel)
     old = reference_prefs.parse_prefs_text(text, rel)
+    # what the model asks first, before any property is built
+    assert new.secret_properties() == tuple(
+        p for p in old.properties if (p.secret and not p.empty) or p.url_password
+    )
+    assert set(new.keys()) == {p.key for p in old.properties}
+    for prop in old.properties:
+        assert new.get(prop.key) == old.get(prop.key)
+    assert new.get("no such key") is None
     assert _plain(new) == _plain(old)
+    assert new == old and hash(new) == hash(old)
 
 
 def _remembered_as_before(text: str, *, lf_only: bool = False, secrets=()) -> None:

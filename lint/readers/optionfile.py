@@ -53,7 +53,7 @@ from olclint.core.ids import OPTION_FILE_ERROR as ERROR
 from olclint.core.ids import OPTION_FILE_LINE_IGNORED as IGNORED
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
-from olclint.readers.bulk import no_cycles
+from olclint.readers.bulk import Rows, no_cycles
 from olclint.readers.winpath import windows_name_problem
 from olclint.readers.workspace import Workspace, is_absolute_ref
 
@@ -125,75 +125,12 @@ def _header_of(row: _Row) -> GroupHeader:
     return GroupHeader(name, Location(path, line, column, line, end))
 
 
-class Entries:
-    """The options and group headers of one reading, in the server's order.
-
-    The reader keeps the options and headers of the common lines as plain rows (`_Row`);
-    each becomes its `Option` or `GroupHeader` value, with its locations, the first time
-    it is asked for, and stays. A file of a million lines then costs values only for the
-    groups somebody reads. Two `Entries` are equal when their values are."""
-
-    __slots__ = ("_by_group", "_headers", "_options")
-
-    def __init__(self, options: Iterable = (), headers: Iterable = ()) -> None:
-        self._options: list = list(options)  # Option or _Row
-        self._headers: list = list(headers)  # GroupHeader or _Row
-        self._by_group: dict[str, list[int]] | None = None
-
-    def _option(self, index: int) -> Option:
-        row = self._options[index]
-        if type(row) is tuple:
-            row = self._options[index] = _option_of(row)
-        return row
-
-    @property
-    def options(self) -> tuple[Option, ...]:
-        return tuple(self._option(i) for i in range(len(self._options)))
-
-    @property
-    def groups(self) -> tuple[GroupHeader, ...]:
-        rows = self._headers
-        return tuple(_header_of(r) if type(r) is tuple else r for r in rows)
-
-    def of_groups(self, wanted: set[str]) -> tuple[Option, ...]:
-        """The options whose group is in `wanted` (group keys), in order."""
-        if self._by_group is None:
-            by: dict[str, list[int]] = {}
-            for i, row in enumerate(self._options):
-                group = row[_GROUP_OF] if type(row) is tuple else row.group
-                by.setdefault(group, []).append(i)
-            self._by_group = by
-        picked = sorted(i for group in wanted for i in self._by_group.get(group, ()))
-        return tuple(self._option(i) for i in picked)
-
-    def secrets(self) -> tuple[Option, ...]:
-        """The options that hold a secret value that is not empty, in order."""
-        picked = []
-        for i, row in enumerate(self._options):
-            if type(row) is tuple:
-                secret, empty = row[_SECRET_OF], row[_EMPTY_OF]
-            else:
-                secret, empty = row.secret, row.empty
-            if secret and not empty:
-                picked.append(self._option(i))
-        return tuple(picked)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Entries):
-            return NotImplemented
-        return self.options == other.options and self.groups == other.groups
-
-    def __hash__(self) -> int:
-        return hash((self.options, self.groups))
-
-    def __repr__(self) -> str:
-        return f"Entries(options={self.options!r}, groups={self.groups!r})"
-
-
 @dataclass(frozen=True)
 class OptionFile:
     path: str
-    entries: Entries = field(default_factory=Entries, repr=False)
+    # the options and `[group]` lines in order, as values or rows (`_Row`): see `Rows`
+    option_rows: Rows = field(default_factory=lambda: Rows((), _option_of), repr=False)
+    group_rows: Rows = field(default_factory=lambda: Rows((), _header_of), repr=False)
     files: tuple[str, ...] = ()
     diagnostics: tuple[Finding, ...] = ()
     fatal: bool = False
@@ -205,20 +142,38 @@ class OptionFile:
     @property
     def options(self) -> tuple[Option, ...]:
         """Every option, in the order the server reads them."""
-        return self.entries.options
+        return self.option_rows.values()
 
     @property
     def groups(self) -> tuple[GroupHeader, ...]:
         """Every `[group]` line, in order."""
-        return self.entries.groups
+        return self.group_rows.values()
+
+    @functools.cached_property
+    def _by_group(self) -> dict[str, list[int]]:
+        """group key -> the indexes of its options, built on the first `options_for`."""
+        by: dict[str, list[int]] = {}
+        for i, item in enumerate(self.option_rows.raw()):
+            by.setdefault(item[_GROUP_OF] if type(item) is tuple else item.group, []).append(i)
+        return by
 
     def options_for(self, groups: Iterable[str]) -> tuple[Option, ...]:
         """The options of these groups (case-insensitive), in the order the server reads them."""
-        return self.entries.of_groups({group_key(g) for g in groups})
+        wanted = {group_key(g) for g in groups}
+        picked = sorted(i for group in wanted for i in self._by_group.get(group, ()))
+        return tuple(self.option_rows[i] for i in picked)
 
     def secret_options(self) -> tuple[Option, ...]:
         """The options whose value is a secret and not empty, in order."""
-        return self.entries.secrets()
+        picked = []
+        for i, item in enumerate(self.option_rows.raw()):
+            if type(item) is tuple:
+                secret, empty = item[_SECRET_OF], item[_EMPTY_OF]
+            else:
+                secret, empty = item.secret, item.empty
+            if secret and not empty:
+                picked.append(self.option_rows[i])
+        return tuple(picked)
 
     def last(self, key: str, groups: Iterable[str]) -> Option | None:
         """The option of `key` (dash or underscore alike) that wins in these groups, if any."""
@@ -374,7 +329,7 @@ class _Reader:
     include_exts: tuple[str, ...]
     # absolute folder on the database server -> its collected copy in the repository
     include_map: dict[str, Path] = field(default_factory=dict)
-    options: list[Option | _Row] = field(default_factory=list)  # see Entries
+    options: list[Option | _Row] = field(default_factory=list)  # see OptionFile
     groups: list[GroupHeader | _Row] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     diagnostics: list[Finding] = field(default_factory=list)
@@ -909,7 +864,8 @@ class _Reader:
         ]
         return OptionFile(
             path=path,
-            entries=Entries(self.options, self.groups),
+            option_rows=Rows(self.options, _option_of),
+            group_rows=Rows(self.groups, _header_of),
             files=tuple(self.files),
             diagnostics=(*self.diagnostics, *over),
             fatal=fatal,

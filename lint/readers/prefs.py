@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text, url_has_password
-from olclint.readers.bulk import no_cycles
+from olclint.readers.bulk import Rows, no_cycles
 
 if TYPE_CHECKING:
     from olclint.readers.workspace import Workspace
@@ -65,21 +66,60 @@ class Property:
     url_password: bool = False  # a URL value that held a password (now REDACTED in it)
 
 
+# A property of a common line, before it is asked for: (key, value, path, line, column,
+# value column, value end column, secret, empty, url_password)
+_KEY_OF, _SECRET_OF, _EMPTY_OF, _URL_PASSWORD_OF = 0, 7, 8, 9
+
+
+def _property_of(row: tuple) -> Property:
+    key, value, path, line, column, v, end, secret, empty, url_password = row
+    at = Location(path, line, v, line, end)
+    return Property(key, value, Location(path, line, column), at, secret, empty, url_password)
+
+
 @dataclass(frozen=True)
 class PrefsFile:
     path: str
-    properties: tuple[Property, ...]
+    # the entries in order, as values or rows: see `Rows`
+    property_rows: Rows
     diagnostics: tuple[Finding, ...]
     secrets: tuple[tuple[int, int], ...] = ()  # spans of secret values in the text read
 
+    @property
+    def properties(self) -> tuple[Property, ...]:
+        """Every entry, in order (a key that appears twice: both)."""
+        return self.property_rows.values()
+
     def get(self, key: str) -> Property | None:
         """The last entry with this key (the one Java keeps), or None."""
-        return self._last.get(key)
+        index = self._last.get(key)
+        return None if index is None else self.property_rows[index]
+
+    def keys(self) -> Set[str]:
+        """The keys of the entries, each once."""
+        return self._last.keys()
+
+    def secret_properties(self) -> tuple[Property, ...]:
+        """The entries whose value is a secret and not empty, or a URL that held a
+        password, in order."""
+        picked = []
+        for i, item in enumerate(self.property_rows.raw()):
+            if type(item) is tuple:
+                hit = (item[_SECRET_OF] and not item[_EMPTY_OF]) or item[_URL_PASSWORD_OF]
+            else:
+                hit = (item.secret and not item.empty) or item.url_password
+            if hit:
+                picked.append(self.property_rows[i])
+        return tuple(picked)
 
     @functools.cached_property
-    def _last(self) -> dict[str, Property]:
-        """key -> its last entry, built on the first `get` (a lookup per key, not a scan)."""
-        return {prop.key: prop for prop in self.properties}
+    def _last(self) -> dict[str, int]:
+        """key -> the index of its last entry, built on the first `get` (a lookup per key,
+        not a scan)."""
+        return {
+            item[_KEY_OF] if type(item) is tuple else item.key: i
+            for i, item in enumerate(self.property_rows.raw())
+        }
 
 
 class _Positions:
@@ -222,20 +262,19 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
         if key is None:
             resume = reader.careful(start)
             continue
-        k, v = m.start(_KEY), m.start(_VALUE)
+        k, v = m.start(_KEY) - start + 1, m.start(_VALUE)
         end = m.end(_VALUE)
-        location = Location(rel, number, k - start + 1)
-        value_location = Location(rel, number, v - start + 1, number, end - start + 1)
         value = m[_VALUE]
         secret = secret_keys.get(key)
         if secret is None:
             secret = secret_keys[key] = is_secret_name(key)
-        url_password = False
+        vc, ec = v - start + 1, end - start + 1
         if secret:
             if v < end:
                 reader.secrets.append((v, end))
-            props.append(Property(key, REDACTED, location, value_location, True, v == end))
+            props.append((key, REDACTED, rel, number, k, vc, ec, True, v == end, False))
             continue
+        url_password = False
         empty = not value
         if looks_like_url(value):
             url_password = url_has_password(value)
@@ -243,7 +282,7 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
             value = redact_text(value)
             if span is not None:
                 reader.secrets.append((v + span[0], v + span[1]))
-        props.append(Property(key, value, location, value_location, False, empty, url_password))
+        props.append((key, value, rel, number, k, vc, ec, False, empty, url_password))
     return reader.result()
 
 
@@ -271,7 +310,7 @@ class _Reader:
 
     def __init__(self, rel: str, text: str) -> None:
         self.rel, self.text = rel, text
-        self.props: list[Property] = []
+        self.props: list[Property | tuple] = []  # see PrefsFile
         self.problems: list[Finding] = []
         self.secrets: list[tuple[int, int]] = []
         self.dropped = 0
@@ -361,7 +400,8 @@ class _Reader:
         problems = self.problems
         if self.dropped:
             problems = [*problems, too_many(INPUT_VALUE, self.rel, self.dropped)]
-        return PrefsFile(self.rel, tuple(self.props), tuple(problems), secrets=tuple(self.secrets))
+        rows = Rows(self.props, _property_of)
+        return PrefsFile(self.rel, rows, tuple(problems), secrets=tuple(self.secrets))
 
 
 def _url_password(raw: str) -> tuple[int, int] | None:
@@ -384,7 +424,7 @@ def read_prefs(ws: Workspace, path: Path, where: Location | None = None) -> Pref
     rel = ws.rel(path)
     data, problems = ws.read_bytes(path, where, "preference file")
     if data is None:
-        return PrefsFile(rel, (), tuple(problems))
+        return PrefsFile(rel, Rows((), _property_of), tuple(problems))
     text = data.decode("latin-1")
     with no_cycles():
         parsed = parse_prefs_text(text, rel)
