@@ -415,3 +415,38 @@ def test_big_texts_read_as_before() -> None:
     _same_prefs_text(text.replace("=2\n", "=\\\n  2\r", 40))
     _remembered_as_before(body.decode(), lf_only=True)
     _remembered_as_before(text + "password=x\n" + text)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[g]\nx=" + b" " * 5000 + b"a\\",
+        b"[g]\nx=" + b"a " * 3000 + b"\\",
+        b"[g]\n" + b"a" * 5000 + b"\\",
+        b"[g]\n" + b" " * 5000 + b"a\\",
+        b"[" + b"a" * 5000 + b"]" + b"x" * 5000 + b"\0",
+        b"[g]\nx" + b" " * 3000 + b"=" + b"\r" * 3000 + b"\\",
+        b"[g]\nx=1 #" + b"c" * 5000 + b"\0",
+        b"[g]\nx=" + b"v" * 4090 + b"\n" + b"y=" + b"v" * 4091 + b"\ny=" + b"v" * 4092,
+    ],
+    ids=range(8),
+)
+def test_long_odd_option_lines_read_as_before(data: bytes) -> None:
+    _same_option_text(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k" + " " * 5000 + "=" + " " * 5000 + "a\\x",
+        "k" * 5000 + "\\ =1",
+        "k=" + "v" * 5000 + "\\",
+        " " * 5000 + "k\\",
+        "#" + "c" * 5000 + "\rk=\\",
+        "k=1\r" * 2000,
+        "k=" + "v" * 20000 + "\nk2=" + "w" * 20000,
+    ],
+    ids=range(7),
+)
+def test_long_odd_prefs_lines_read_as_before(text: str) -> None:
+    _same_prefs_text(text)

@@ -250,16 +250,19 @@ def _file_text(data: bytes, codec: str) -> str:
 # The lines most files are made of, found in one pass over the file: at each line start,
 # a `[group]` or `name[=value]` line of plain ASCII (no quotes, backslashes or NULs, white
 # space only spaces and tabs, and CR before the LF; a name of letters, digits and `_.-`),
-# or else an empty match at any line that is not a short blank or comment line. Blank and
-# comment lines are skipped inside the search; the lines of the empty matches (and a
-# common line longer than one fgets() read) go through `_Reader._physical`.
+# at most one fgets() read long (LINE_CHUNK bytes with its LF), or else an empty match at
+# any line that is not a short blank or comment line. Blank and comment lines are skipped
+# inside the search; the lines of the empty matches go through `_Reader._physical`. Each
+# part can end in one place only (a value starts and ends with no blank, the blanks after
+# it are only there), and no part looks further than LINE_CHUNK bytes, so a line that
+# fails costs time in proportion to its length at most.
 _PLAIN = rb"[^\x00-\x20\x7f-\xff#\"'\\]+"
 _COMMON = re.compile(
-    rb"^(?:(?P<lead>[ \t]*)"
+    rb"^(?:(?=[^\n]{0,4093}(?:\n|\Z))(?P<lead>[ \t]*)"
     rb"(?:\[(?P<group>[A-Za-z0-9_.\-]+)\][^\n\0]*"
-    rb"|(?P<name>[A-Za-z0-9_.\-]+)[ \t]*"
-    rb"(?:(?P<eq>=)[ \t\r]*(?P<value>" + _PLAIN + rb"(?:[ \t]+" + _PLAIN + rb")*)?)?"
-    rb"[ \t\r]*(?P<comment>\#[^\n\0]*)?)"
+    rb"|(?P<name>[A-Za-z0-9_.\-]+)[ \t\r]*"
+    rb"(?:(?P<eq>=)[ \t\r]*(?:(?P<value>" + _PLAIN + rb"(?:[ \t]+" + _PLAIN + rb")*)[ \t\r]*)?)?"
+    rb"(?P<comment>\#[^\n\0]*)?)"
     rb"(?:\n|\Z)"
     rb"|(?![ \t\r]{0,64}(?:[#;][^\n\0]{0,4000})?(?:\n|\Z)))",
     re.M,
@@ -418,7 +421,7 @@ class _Reader:
             number += data.count(b"\n", last, start)
             last = start
             written = m[_GROUP]
-            if start == end or end - start > LINE_CHUNK or (group is None and written is None):
+            if start == end or (group is None and written is None):
                 eol = data.find(b"\n", start)
                 physical = data[start:] if eol < 0 else data[start : eol + 1]
                 ok, group = self._physical(f, number, physical, group, level, stack)

@@ -291,12 +291,15 @@ def parse_prefs_text(text: str, rel: str) -> PrefsFile:
 # Java splits it, its key and value; or else an empty match at any line that is not blank
 # or a comment. Java's reader reads such a plain line the same way: its key ends at the
 # first separator or blank, one `=` or `:` and the blanks around it are skipped, the rest
-# is the value, up to the line end.
+# is the value, up to the line end. Each part can end in one place only (the key before a
+# character it cannot hold, a value starting with no blank), so a line that fails costs
+# time in proportion to its length, never more.
 _COMMON = re.compile(
     r"^[ \t\f]*(?:"
     r"(?P<key>[^ \t\f\r\n=:\\#!\ud800-\udfff][^ \t\f\r\n=:\\\ud800-\udfff]*)"
-    r"[ \t\f]*[=:]?[ \t\f]*"
-    r"(?P<value>[^\r\n\\\ud800-\udfff]*)\r?$"
+    r"(?=[ \t\f\r\n=:]|\Z)"
+    r"[ \t\f]*(?:[=:][ \t\f]*)?"
+    r"(?P<value>(?:[^ \t\f\r\n\\\ud800-\udfff][^\r\n\\\ud800-\udfff]*)?)\r?$"
     r"|(?!(?:[#!][^\r\n]*)?\r?$))",
     re.M,
 )
