@@ -14,7 +14,8 @@ file. This rule reports:
 - one of olclint's setting names (`cleanup.cron`, `database.url`...) used as a key in a
   store that holds Connect's own keys: Connect ignores the line. olclint still reads it
   (setting names stay accepted as keys, a note), unless Connect's own key is there too,
-  which then decides (warning).
+  which then decides (warning). A `database.url` beside Connect's `db.host`, `db.port` or
+  `db.schema` is the same: those keys decide where the server connects (warning).
 
 Files whose name is not a Connect bundle (a hand-made `cleanup.prefs`) are read as they
 are, and keys that no rule uses (`eclipse.preferences.version`, `cleanup.dataset.unit`...)

@@ -5,8 +5,9 @@
 For every extension, reads `master.location` (`host:port`) and checks that the host is
 the master: its `address`, its `hostname`, or nothing else (not `localhost`, not another
 node). The port the extension connects to (`server.connections.master.port` of its
-`com.objectiflune.scheduling.prefs`, or the port of `master.location`; default 9340) must
-be the port the master listens on (`server.primary.port` of the master's
+`com.objectiflune.scheduling.prefs`, which Connect reads and which decides when both are
+given, else the port of `master.location`; default 9340) must be the port the master
+listens on (`server.primary.port` of the master's
 `com.objectiflune.serverengine.preferences.prefs`, default 9340); the finding says which
 line to change on which side. With `networks` and `routes` declared, it also checks that a
 route from the extension's network reaches the master's on that port.
@@ -85,6 +86,19 @@ def _port_line(setting) -> str:
     return f"{setting.key or setting.name}, {where.path.rsplit('/', 1)[-1]}:{where.line}"
 
 
+def _deciding_port(node, location):
+    """(setting, port) of the master port the extension connects to: Connect's
+    `server.connections.master.port` when set, else the port of `master.location`; None
+    when neither gives one."""
+    for setting in (node.setting("master.port"), location):
+        if setting is None or setting.value is None:
+            continue
+        port = setting.value if setting.name == "master.port" else setting.value.port
+        if port is not None:
+            return setting, port
+    return None
+
+
 def _port_findings(ctx, node, master, listen, listen_setting, location) -> Iterator[Finding]:
     """The extension's master port (`server.connections.master.port`, or the port of
     `master.location`) against the master's `server.primary.port`."""
@@ -94,13 +108,8 @@ def _port_findings(ctx, node, master, listen, listen_setting, location) -> Itera
     else:
         listen_text = f"{listen} (the default; no server.primary.port)"
         listen_at = master.loc("address")
-    given = [
-        (s, s.value if s.name == "master.port" else s.value.port)
-        for s in (node.setting("master.port"), location)
-        if s is not None and s.value is not None
-    ]
-    given = [(s, port) for s, port in given if port is not None]
-    if not given:
+    given = _deciding_port(node, location)
+    if given is None:
         if listen == DEFAULT_MASTER_PORT:
             return
         yield ctx.finding(
@@ -114,21 +123,21 @@ def _port_findings(ctx, node, master, listen, listen_setting, location) -> Itera
             subject="master.port",
         )
         return
-    for setting, port in given:
-        if port == listen:
-            continue
-        fix_here = f"set it to {listen} on {node.name}"
-        if listen_setting is not None:
-            fix_here += f", or server.primary.port to {port} on {master.name}"
-        yield ctx.finding(
-            f"{node.name} connects to the master on port {port} ({_port_line(setting)}) but "
-            f"{master.name} listens on {listen_text}; {fix_here}",
-            setting.value_location or setting.location,
-            related=(Related(listen_at, f"{master.name} listens on port {listen}"),),
-            fix=_port_fix(setting, node, master, listen),
-            node=node.name,
-            subject=f"{setting.name}:port",
-        )
+    setting, port = given
+    if port == listen:
+        return
+    fix_here = f"set it to {listen} on {node.name}"
+    if listen_setting is not None:
+        fix_here += f", or server.primary.port to {port} on {master.name}"
+    yield ctx.finding(
+        f"{node.name} connects to the master on port {port} ({_port_line(setting)}) but "
+        f"{master.name} listens on {listen_text}; {fix_here}",
+        setting.value_location or setting.location,
+        related=(Related(listen_at, f"{master.name} listens on port {listen}"),),
+        fix=_port_fix(setting, node, master, listen),
+        node=node.name,
+        subject=f"{setting.name}:port",
+    )
 
 
 def check(ctx) -> Iterator[Finding]:
@@ -171,7 +180,8 @@ def check(ctx) -> Iterator[Finding]:
             continue
         if port_findings:
             continue
-        port = value.port or listen
+        given = _deciding_port(node, setting)
+        port = given[1] if given is not None else listen
         if not reaches(ctx.reach, server_id(node.name), server_id(master.name), port):
             yield ctx.finding(
                 f"{node.name} ({node.address}) has no network route to the master "

@@ -31,7 +31,18 @@ def _host(rng: random.Random) -> str:
             address.rsplit(".", 1)[0] + ".%" if "." in address else "fe80::%",
             address[:-1] + "_",
             "10.0.0.0/255.255.255.0",
+            "10.0.0.0/255.255.0.0",
+            "10.0.0.5/255.255.255.255",
+            "10.0.0.7/255.255.255.0",  # host bits outside the mask: never matches
+            "10.0.0.0/0.0.0.0",
+            "192.168.10.0/255.255.255.128",
             "10.0.0.0/24",
+            "10.0.1.9/16",  # host bits: kept, the network is 10.0.0.0/16
+            "10.0.0.5/32",
+            "0.0.0.0/0",
+            "fe80::/10",
+            "::1/128",
+            "10.0.%/255.255.255.0",
             "%",
             "",
             "ext01",
@@ -75,3 +86,10 @@ def test_the_index_leaves_out_plain_hosts_that_cannot_match() -> None:
     rows = (*(Row("olc", f"10.0.{i // 250}.{i % 250}") for i in range(40)), Row("olc", "%"))
     client = Client(ipaddress.ip_address("10.0.0.7"), None)
     assert [r.host for r in candidates(rows, client)] == ["10.0.0.7", "%"]
+
+
+def test_the_index_looks_netmask_and_cidr_rows_up_by_the_masked_address() -> None:
+    hosts = [f"10.{i}.0.0/255.255.0.0" for i in range(40)] + [f"10.{i}.0.0/16" for i in range(40)]
+    rows = tuple(Row("olc", host) for host in hosts)
+    client = Client(ipaddress.ip_address("10.7.3.4"), None)
+    assert [r.host for r in candidates(rows, client)] == ["10.7.0.0/255.255.0.0", "10.7.0.0/16"]

@@ -249,3 +249,74 @@ def test_the_paths_looked_at_are_the_clusters_inputs(repo, capsys):
             *settings,
         ]
     )
+
+
+def test_a_repository_keeps_only_the_lines_a_report_can_show(
+    repo: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each cluster's lines are let go once its suppression comments are taken, unless a
+    finding, a fix, a comment or a baseline entry points at the file; the reports are the
+    same as when every file's lines are kept, and every file read is still known."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from generate import Spec, write_cluster
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    write_cluster(repo / "clean", Spec(name="clean", extensions=2))
+    kept: list = []
+    real = check_stage._check
+
+    def spying(run, files):
+        checked = real(run, files)
+        kept.append(checked)
+        return checked
+
+    monkeypatch.setattr(check_stage, "_check", spying)
+    reports = {}
+    for fmt in ("text", "sarif"):
+        capsys.readouterr()
+        code = main(
+            [
+                "check",
+                str(repo),
+                "--root",
+                str(repo),
+                "--today",
+                "2026-01-15",
+                "--no-cache",
+                "--format",
+                fmt,
+            ]
+        )
+        reports[fmt] = (code, capsys.readouterr().out)
+    checked = kept[-1]
+    kept_paths = set(checked.workspace.sources)
+    assert kept_paths == check_stage._shown_paths(checked.findings) & checked.read
+    assert kept_paths and not any(path.startswith("clean/") for path in kept_paths)
+    assert {p for p in checked.read if p.startswith("clean/")} >= {
+        "clean/cluster.yaml",
+        "clean/master01/grants.sql",
+    }
+    monkeypatch.setattr(check_stage, "_shown_paths", lambda findings: {p for p in checked.read})
+    for fmt, (code, out) in reports.items():
+        capsys.readouterr()
+        again = main(
+            [
+                "check",
+                str(repo),
+                "--root",
+                str(repo),
+                "--today",
+                "2026-01-15",
+                "--no-cache",
+                "--format",
+                fmt,
+            ]
+        )
+        text = capsys.readouterr().out
+        if fmt == "sarif":  # the times of the run differ
+            out, text = (re.sub(r'"(start|end)TimeUtc": "[^"]*"', "", t) for t in (out, text))
+        assert (again, text) == (code, out)
+    assert len(kept[-1].workspace.sources) > 2

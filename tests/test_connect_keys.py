@@ -130,6 +130,31 @@ def test_setting_names_in_a_real_store() -> None:
     assert found["cleanup.cron"].key == "cleanup.cron"
 
 
+def test_a_database_url_in_a_real_store() -> None:
+    # beside Connect's keys: ignored by Connect and by olclint, a warning at the URL
+    text = "db.host=db1\ndatabase.url=jdbc:mysql://db2:3306/x\ndb.port=3307\n"
+    found, problems = resolve_settings([prefs(text, REPO)], {}, {})
+    assert database_connection(found).host.value == "db1"
+    assert [(p.rule, p.level, p.location.line, p.message) for p in problems] == [
+        (
+            "OLC008",
+            Level.WARNING,
+            2,
+            "database.url is not a Connect key: Connect ignores this line and connects where "
+            "db.host, db.port say (com.objectiflune.repository.eclipselink.generic.prefs:1); "
+            "so does olclint",
+        )
+    ]
+    # alone in a store of Connect's keys: read, with a note
+    text = "db.username=olc\ndatabase.url=jdbc:mysql://db2:3306/x\n"
+    found, problems = resolve_settings([prefs(text, REPO)], {}, {})
+    assert database_connection(found).host.value == "db2"
+    assert [(p.rule, p.level, p.location.line) for p in problems] == [("OLC008", Level.NOTE, 2)]
+    # a store of olclint's setting names: no finding
+    text = "database.host=db1\ndatabase.url=jdbc:mysql://db2:3306/x\n"
+    assert resolve_settings([prefs(text, "s/x.prefs")], {}, {})[1] == []
+
+
 def test_initialization_preferences_override_the_store() -> None:
     store = prefs("cleanup.cron.schedule=0 0 2 * * ?\ncleanup.enabled=true\n")
     override = prefs("# start-up\ncleanup.cron.schedule=0 0 4 * * ?\n", "i/" + CLEANUP[2:])

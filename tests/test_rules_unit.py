@@ -146,6 +146,19 @@ def test_olc103_master_location_names_another_host() -> None:
     assert findings(RULES["olc103"], right) == []
 
 
+def test_olc103_the_stores_master_port_decides_over_master_location() -> None:
+    """Connect reads server.connections.master.port; master.location's port is olclint's
+    description: one finding, at the key Connect reads, and none when that key is right."""
+    both_wrong = "master.location=192.168.10.10:9341\nmaster.port=9342\n"
+    found = findings(RULES["olc103"], cluster(master(), extension(prefs=both_wrong)))
+    assert [(f.rule, f.level.value, f.location.line, f.subject) for f in found] == [
+        ("OLC103", "error", 2, "master.port:port")
+    ]
+    assert "connects to the master on port 9342 (master.port, test.prefs:2)" in found[0].message
+    store_right = "master.location=192.168.10.10:9341\nmaster.port=9340\n"
+    assert findings(RULES["olc103"], cluster(master(), extension(prefs=store_right))) == []
+
+
 def test_olc103_missing_master_location_is_a_note() -> None:
     built = cluster(master(), extension(prefs="merge.local_engines=1\n"))
     assert brief(findings(RULES["olc103"], built)) == [
@@ -636,3 +649,20 @@ def test_olc503_root_with_all_privileges_from_a_subnet() -> None:
     ]
     narrow = "GRANT ALL PRIVILEGES ON *.* TO 'root'@'10.0.0.%';\n"
     assert findings(RULES["olc503"], cluster(grants=narrow)) == []
+
+
+def test_facts_are_derived_once_per_cluster_object() -> None:
+    """The picture and --sql ask for a cluster's facts after the rules: the same object is
+    answered from memory while it lives, and forgotten with it."""
+    import gc
+
+    from olclint.model import facts as facts_module
+
+    built = cluster(master(), extension())
+    first = facts_module.derive(built)
+    assert facts_module.derive(built) is first
+    assert facts_module.derive(cluster(master(), extension())) is not first
+    key = id(built)
+    del built
+    gc.collect()
+    assert key not in facts_module._DERIVED

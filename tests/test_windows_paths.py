@@ -329,3 +329,27 @@ def test_the_reader_never_opens_a_device(
     assert opened == ["my.ini"]  # never CON
     assert [f.rule for f in opt.diagnostics] == ["OLC002"]
     assert [(o.key, o.value) for o in opt.options] == []
+
+
+def test_is_absolute_ref_is_pathlibs_verdict_in_either_syntax() -> None:
+    """`is_absolute_ref` reads the text; pathlib (POSIX and Windows, absolute or anchored,
+    as it was written before) is the reference on every string of up to five pieces."""
+    import itertools
+    from pathlib import PurePosixPath
+
+    def reference(ref: str) -> bool:
+        return (
+            PurePosixPath(ref).is_absolute()
+            or PureWindowsPath(ref).is_absolute()
+            or bool(PureWindowsPath(ref).anchor)
+            or (len(ref) >= 2 and ref[1] == ":" and ref[0].isalpha())
+        )
+
+    pieces = ["/", "\\", ":", "a", "C", "1", ".", " ", "?", "é", "ß", "//", "\\\\", "x/"]
+    differ = [
+        ref
+        for n in range(1, 6)
+        for ref in map("".join, itertools.product(pieces, repeat=n))
+        if is_absolute_ref(ref) != reference(ref)
+    ]
+    assert differ == []

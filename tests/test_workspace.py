@@ -65,6 +65,33 @@ def test_size_limit_is_a_finding(repo: Path) -> None:
     assert "over the limit of 4 bytes" in problems[0].message
 
 
+@pytest.mark.parametrize(("size", "limit", "read"), [(9, 9, True), (9, 8, False)])
+def test_a_file_that_grows_after_its_stat_is_read_whole_or_refused(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, size: int, limit: int, read: bool
+) -> None:
+    """The read is sized by the stat; a file longer than its stat said is read on to the
+    limit, and one that passes the limit is refused."""
+    path = repo / "c1" / "db" / "my.ini"
+    path.write_bytes(b"x" * size)
+    real_stat = os.stat
+
+    def stale(target, *args, **kwargs):
+        st = real_stat(target, *args, **kwargs)
+        if Path(target) == path:
+            fields = list(st)
+            fields[6] = 2  # st_size as it was before the file grew
+            return os.stat_result(fields)
+        return st
+
+    monkeypatch.setattr(os, "stat", stale)
+    data, problems = Workspace(repo, max_file_bytes=limit).read_bytes(path, WHERE, "option file")
+    if read:
+        assert (data, problems) == (b"x" * size, [])
+    else:
+        assert data is None
+        assert f"grew over the limit of {limit} bytes while read" in problems[0].message
+
+
 def test_a_folder_is_not_opened_as_a_file(repo: Path) -> None:
     ws = Workspace(repo)
     data, problems = ws.read_bytes(repo / "c1" / "db", WHERE, "option file")

@@ -5,10 +5,10 @@ source lines and which files each cluster read); suppressions, the baseline, lev
 the report are applied on every run. An entry is found only under a key that covers
 everything the check stage depends on:
 
-- olclint itself: its version, and the path, size and modification time of every module
-  of the package and its rules (a changed source file is another olclint), Python's
+- olclint itself: its version, and the state of every module and folder of the package,
+  its rules and its schemas (a changed source file is another olclint), Python's
   version, the platform, and the time-zone database (its search path and the state of
-  its files);
+  its files): `olclint.cli.replay.olclint_paths`;
 - the configuration as the check stage uses it: the root, the cluster files (as given and
   resolved), the active rules with their levels, `preference_keys`, the file-size limit;
 - the run's date when an active rule reads it (`USES_DATE = True` in its module);
@@ -28,7 +28,9 @@ redacted as every report shows them, the model (which holds setting values) is n
 and a run that looked at a path in which a secret shows is not stored. A run with an
 `html` report (its pictures need the model) does not use the cache.
 Entries are written with the one writer (`olclint.core.writer`); a cache that cannot be
-read or written is ignored.
+read or written is ignored. The report cache (`olclint.cli.replay`), consulted before this
+one, answers a whole repeated command line; the state of paths is computed by the same
+function (`paths_state`) for both.
 """
 
 from __future__ import annotations
@@ -36,103 +38,29 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import stat
 import sys
 from pathlib import Path
 from typing import Any
+
+from olclint.cli import replay
+from olclint.cli.replay import paths_state
+
+__all__ = ["cache_dir", "load", "paths_state", "run_key", "store"]
 
 FORMAT = 1
 MAX_ENTRIES = 32
 
 
 def cache_dir() -> Path:
-    env = os.environ.get("OLCLINT_CACHE_DIR")
-    if env:
-        return Path(env)
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-        return Path(base, "olclint", "cache")
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return Path(base, "olclint")
-
-
-def _stat_row(path: str) -> tuple:
-    rows: list = []
-    for follow in (False, True):
-        try:
-            st = os.stat(path, follow_symlinks=follow)
-        except (OSError, ValueError) as exc:
-            rows.append(("error", getattr(exc, "errno", None)))
-            continue
-        rows.append((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    try:
-        link = os.readlink(path)
-    except (OSError, ValueError):
-        link = None
-    return (path, *rows, link)
-
-
-def paths_state(root: Path, looked: list[str]) -> tuple[str, int]:
-    """The state of every path looked at, of the folders between each and the root, and
-    the listing of every folder among them (see the module docstring); and the newest
-    modification or change time among them (ns)."""
-    digest = hashlib.blake2b(digest_size=20)
-    top = os.path.abspath(root)
-    newest = 0
-    paths: set[str] = set()
-    for path in looked:
-        paths.add(path)
-        parent = os.path.dirname(path)
-        while (parent == top or parent.startswith(top + os.sep)) and parent not in paths:
-            paths.add(parent)
-            if parent == top:
-                break
-            parent = os.path.dirname(parent)
-    for path in sorted(paths):
-        row = _stat_row(path)
-        digest.update(repr(row).encode("utf-8", "surrogateescape"))
-        for part in row[1:3]:
-            if part[0] != "error":
-                newest = max(newest, part[2], part[3])
-        first = row[1]
-        if (first[0] != "error" and stat.S_ISDIR(first[0])) or (
-            row[2][0] != "error" and stat.S_ISDIR(row[2][0])
-        ):
-            try:
-                names = sorted(os.listdir(path))
-            except (OSError, ValueError) as exc:
-                names = [f"\0error {getattr(exc, 'errno', None)}"]
-            digest.update(repr(names).encode("utf-8", "surrogateescape"))
-    return digest.hexdigest(), newest
+    return Path(replay.cache_dir())
 
 
 def _olclint_state(digest: Any) -> None:
     import olclint
-    import olclint.rules
 
     digest.update(f"olclint {olclint.__version__} {sys.version} {sys.platform}".encode())
-    for package in (olclint, olclint.rules):
-        for folder in package.__path__:
-            for current, dirs, files in os.walk(folder):
-                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                for name in sorted(files):
-                    if name.endswith((".py", ".json")):
-                        path = os.path.join(current, name)
-                        digest.update(repr(_stat_row(path)).encode())
-    import zoneinfo
-
-    for base in zoneinfo.TZPATH:
-        digest.update(repr(_stat_row(base)).encode())
-        for name in ("tzdata.zi", "zone1970.tab", "zone.tab"):
-            digest.update(repr(_stat_row(os.path.join(base, name))).encode())
-    try:
-        import importlib.util
-
-        spec = importlib.util.find_spec("tzdata")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.origin:
-        digest.update(repr(_stat_row(spec.origin)).encode())
+    for path in replay.olclint_paths():
+        digest.update(repr(replay.stat_row(path)).encode("utf-8", "surrogateescape"))
 
 
 def run_key(run: Any, cluster_files: list[Path]) -> str:

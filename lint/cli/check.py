@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from olclint import __version__
 from olclint.cli.common import UsageError, did_you_mean, parse_today
@@ -44,6 +45,9 @@ from olclint.engine.runner import INPUT_RULE_PREFIX
 from olclint.filter.config import Config, ConfigError, Suppression
 from olclint.filter.outcome import ABSENT, NEW, UNCHANGED, Outcome
 from olclint.report import FORMATS, Report, render
+
+if TYPE_CHECKING:
+    from olclint.cli.replay import Recording
 
 # Formats whose bytes are UTF-8 by definition, whatever the console's code page.
 UTF8_FORMATS = frozenset({"json", "sarif", "junit", "gitlab", "html"})
@@ -103,7 +107,9 @@ def _validate_keys(keys: tuple[str, ...], rules: tuple[Rule, ...], flag: str) ->
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    from olclint.cli.replay import utc_now
+
+    return utc_now()
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -241,14 +247,17 @@ def _is_config_file(path: Path, root: Path) -> bool:
 
 
 def discover_clusters(
-    paths: list[str], root: Path, *, staged_deletions: bool = False
+    paths: list[str], root: Path, *, staged_deletions: bool = False, looked: set | None = None
 ) -> tuple[list[Path], list[Notification]]:
     """Cluster files of the paths. A missing path, or a folder with no cluster, is a usage
     error. A file outside every cluster folder is skipped with a note (the pre-commit hook
     passes any changed file), but the configuration file at the root selects every
     cluster, and with `staged_deletions` a path that no longer exists selects the clusters
-    whose files reference it (a `git rm`)."""
+    whose files reference it (a `git rm`). Every folder listed and path examined is
+    added to `looked`."""
     from olclint.readers.discover import discover, is_regular_file
+
+    looked = set() if looked is None else looked
 
     clusters: dict[str, Path] = {}
     notes: list[Notification] = []
@@ -262,13 +271,13 @@ def discover_clusters(
         path = Path(text)
         if _is_config_file(path, root) or (staged_deletions and not path.exists()):
             if everything is None:
-                everything = list(discover([str(root)], root).clusters)
+                everything = list(discover([str(root)], root, looked).clusters)
             if path.exists():
                 add(everything)
             else:
                 add(referencing(everything, path))
             continue
-        found = discover([text], root)
+        found = discover([text], root, looked)
         for error in found.errors:
             if is_regular_file(path):
                 notes.append(Notification(f"skipped {error}", level=Level.NOTE))
@@ -378,6 +387,8 @@ class Checked:
     usable: list = field(default_factory=list)  # the usable clusters (for the html pictures)
     cluster_files: list = field(default_factory=list)  # the cluster files the run read
     looked: set = field(default_factory=set)  # every path the readers asked about
+    inline: list = field(default_factory=list)  # the inline suppression comments, by file
+    read: set = field(default_factory=set)  # every file whose lines were read (relative)
 
 
 def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
@@ -432,6 +443,8 @@ def _to_cache(checked: Checked) -> dict:
         "sources": checked.workspace.sources,
         "clusters": checked.clusters,
         "cluster_files": checked.cluster_files,
+        "inline": checked.inline,
+        "read": checked.read,
     }
 
 
@@ -448,6 +461,9 @@ def _from_cache(run: Run, entry: dict) -> Checked:
         entry["clusters"],
         [],
         list(entry["cluster_files"]),
+        set(entry["looked"]),
+        list(entry["inline"]),
+        set(entry["read"]),
     )
 
 
@@ -476,18 +492,63 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
     else:
         results = check_clusters(run.root, cluster_files, active, run.today, *args, jobs=jobs)
     looked: set[str] = {os.path.abspath(p) for p in cluster_files}
+    inline: list = []
+    read: set[str] = set()
+    baselined = {entry.path for entry in run.entries or ()}
     for result, sources in results:
-        ws.sources.update(sources)
         looked.update(result.looked)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
             if result.cluster.usable and pictures:
                 checked.append(result.cluster)
+        # each cluster's lines are kept only where a report can show them: its suppression
+        # comments are taken now, and a file no finding, fix, comment or baseline entry
+        # points at is let go (a repository's sources are not all held to the end)
+        found = _inline_suppressions(sources, files)
+        inline += found
+        shown = _shown_paths(result.findings) | {s.path for s in found} | baselined
+        ws.sources.update((path, lines) for path, lines in sources.items() if path in shown)
+        read.update(sources)
         findings.extend(result.findings)
         notes.extend(result.notifications)
+    inline.sort(key=lambda s: s.path)  # the file order of a scan of every file, as before
     return Checked(
-        findings, notes, files, ws, len(cluster_files), checked, list(cluster_files), looked
+        findings,
+        notes,
+        files,
+        ws,
+        len(cluster_files),
+        checked,
+        list(cluster_files),
+        looked,
+        inline,
+        read,
     )
+
+
+def _inline_suppressions(sources: dict[str, list[str]], files: _Files) -> list:
+    from olclint.filter import suppress
+
+    return [
+        s
+        for path, lines in sorted(sources.items())
+        for s in suppress.scan(path, lines, files.kinds.get(path) or suppress.kind_of(path))
+    ]
+
+
+def _shown_paths(findings: Iterable[Finding]) -> set[str]:
+    """The files a report or a diff may quote for these findings: where they are, their
+    related places, the file they concern and every file their fixes edit."""
+    paths: set[str] = set()
+    for finding in findings:
+        paths.add(finding.location.path)
+        paths.update(related.location.path for related in finding.related)
+        concerned = dict(finding.properties).get("file")
+        if concerned:
+            paths.add(concerned)
+        if finding.fix is not None:
+            paths.update(edit.location.path for edit in finding.fix.edits)
+    return paths
 
 
 # --- filter ------------------------------------------------------------------------------
@@ -501,7 +562,7 @@ def _with_level(finding: Finding, levels: dict[str, Level]) -> Finding:
 def read_paths(run: Run, checked: Checked) -> list[Path]:
     """Every file the run read."""
     ws, files, config, args = checked.workspace, checked.files, run.config, run.args
-    read = [ws.root / rel for rel in (*ws.sources, *files.kinds)]
+    read = [ws.root / rel for rel in (*checked.read, *ws.sources, *files.kinds)]
     read += [*checked.cluster_files, *([config.path] if config.path else [])]
     read += [Path(args.baseline)] if args.baseline else []
     return read
@@ -537,11 +598,7 @@ def filter_findings(run: Run, checked: Checked) -> tuple[list[Outcome], list[Not
         return Location(ws.rel(config.path), entry.line)
 
     # Suppressions: inline comments in every file read, then [[suppress]] entries.
-    inline = [
-        s
-        for path, lines in sorted(ws.sources.items())
-        for s in suppress.scan(path, lines, files.kinds.get(path) or suppress.kind_of(path))
-    ]
+    inline = checked.inline
     applied = suppress.apply(
         findings,
         inline,
@@ -750,13 +807,16 @@ def _write_sql(run: Run, checked: Checked, outcomes: list[Outcome]) -> Notificat
     return write_sql(run, checked, outcomes, read_paths(run, checked))
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace, recording: Recording | None = None) -> int:
+    """`olclint check`; `recording`: the report cache's notes of this command line
+    (olclint.cli.replay), told what the run depended on when it is one to replay."""
     paths = command_paths(args)
     if not paths:
         return run_nothing(args)
     run = configure(args, run_root(args, paths))
+    looked: set[str] = set()
     cluster_files, notes = discover_clusters(
-        paths, run.root, staged_deletions=args.staged_deletions
+        paths, run.root, staged_deletions=args.staged_deletions, looked=looked
     )
     checked = check(run, cluster_files)
     say_errors(run, notes, checked)
@@ -784,5 +844,65 @@ def run_check(args: argparse.Namespace) -> int:
     if args.sql:
         filter_notes.append(_write_sql(run, checked, outcomes))
     report = build_report(run, checked, outcomes, [*notes, *checked.notes, *filter_notes])
-    write_reports(run, report, checked)
+    if recording is None or not replayable(run):
+        write_reports(run, report, checked)
+        return report.verdict.exit_code
+    from olclint.cli.replay import OTHER_TIMES
+
+    other = replace(report, start_time_utc=OTHER_TIMES[0], end_time_utc=OTHER_TIMES[1])
+    recording.report(
+        lambda: write_reports(run, report, checked), lambda: write_reports(run, other, checked)
+    )
+    probes = root_probes(args, paths, run.root)
+    if probes is not None:
+        times = (report.start_time_utc, report.end_time_utc)
+        looked |= depends_on(run, checked)
+        recording.check(run.root, looked, probes, times, report.verdict.exit_code)
     return report.verdict.exit_code
+
+
+# --- the report cache (olclint.cli.replay) -------------------------------------------------
+
+
+def replayable(run: Run) -> bool:
+    """Whether the run writes nothing but its report on standard output."""
+    args = run.args
+    if args.fix or args.diff or args.sql or args.write_baseline or args.staged_deletions:
+        return False
+    if args.no_cache or any(o.path is not None for o in run.outputs):
+        return False
+    github = any(o.format == "github" for o in run.outputs)
+    return not (github and os.environ.get("GITHUB_STEP_SUMMARY"))
+
+
+def root_probes(args: argparse.Namespace, paths: list[str], root: Path) -> list | None:
+    """What decided the root: nothing more than the paths with `--root`; else whether each
+    `.git` from the first path up to the root's exists. None when the root came from
+    elsewhere (git itself, or the clusters outside every work tree)."""
+    from olclint.readers.workspace import git_probes
+
+    if args.root:
+        return []
+    first = Path(paths[0])
+    probes = []
+    for probe in git_probes(first if first.exists() else Path.cwd()):
+        found = probe.exists()
+        probes.append((os.fspath(probe), found))
+        if found:
+            return probes if probe.parent == root else None
+    return None
+
+
+def depends_on(run: Run, checked: Checked) -> set[str]:
+    """The paths the run read besides discovery's: the readers' (`Workspace.looked`), the
+    cluster files, the root, the configuration files and the baseline."""
+    args = run.args
+    paths = {*checked.looked, *(os.path.abspath(p) for p in checked.cluster_files)}
+    paths.add(os.path.abspath(run.root))
+    if args.config:
+        paths.add(os.path.abspath(args.config))
+    else:
+        paths.update(os.path.abspath(run.root / name) for name in CONFIG_FILES)
+    if args.baseline:
+        paths.add(os.path.abspath(args.baseline))
+    return paths

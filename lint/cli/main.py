@@ -9,24 +9,20 @@ olclint collect database|server, olclint init   collect a cluster, describe it (
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
 from olclint import __version__
-from olclint.cli.common import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UsageError,
-    did_you_mean,
-    parse_today,
-)
 
-__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main", "parse_today"]
+TYPE_CHECKING = False  # not typing's: a command answered from the report cache never imports it
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from olclint.cli.replay import Recording
+
+__all__ = ["main"]
 
 LEVELS = ("error", "warning", "note", "never")
 
@@ -49,6 +45,8 @@ repeat it for several reports from one run, e.g. --format text --format sarif=ol
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     from olclint.cli.check import parse_format
     from olclint.report import FORMATS
 
@@ -155,6 +153,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _jobs(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -179,6 +179,12 @@ def _pipe_closed() -> int:
     except (OSError, ValueError, AttributeError):
         pass
     _error("standard output was closed before the report was complete")
+    return _exit_error()
+
+
+def _exit_error() -> int:
+    from olclint.cli.common import EXIT_ERROR
+
     return EXIT_ERROR
 
 
@@ -189,24 +195,43 @@ def _error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `olclint` command. Every failure of olclint itself is exit code 2 with one line
-    on stderr, never a traceback (set OLCLINT_DEBUG=1 to see one)."""
+    on stderr, never a traceback (set OLCLINT_DEBUG=1 to see one).
+
+    The process's own command line (no `argv`) is first looked up in the report cache
+    (olclint.cli.replay), before anything else is imported; a miss is recorded for the
+    next time."""
     _safe_streams()
+    recording = None
+    code = None
     try:
-        return _main(argv)
+        if argv is None:
+            from olclint.cli import replay
+
+            entry = replay.lookup(sys.argv[1:])
+            if entry is not None:
+                from olclint.cli.guard import guarded
+
+                return guarded(lambda: replay.replay(entry))
+            recording = replay.Recording.begin(sys.argv[1:])
+        code = _main(argv, recording)
+        return code
     except BrokenPipeError:
         return _pipe_closed()
     except KeyboardInterrupt:
         _error("interrupted")
-        return EXIT_ERROR
+        return _exit_error()
     except Exception as exc:
         if os.environ.get("OLCLINT_DEBUG") == "1":
             raise
         # The type only: an exception's text may quote a secret read from a file.
         _error(f"internal error ({type(exc).__name__}); set OLCLINT_DEBUG=1 for details")
-        return EXIT_ERROR
+        return _exit_error()
+    finally:
+        if recording is not None:
+            recording.end(code)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, recording: Recording | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -214,18 +239,20 @@ def _main(argv: Sequence[str] | None) -> int:
         return int(exc.code or 0)
     if args.command is None:
         parser.print_help(sys.stderr)
-        return EXIT_ERROR
+        return _exit_error()
     from olclint.cli.guard import guarded
 
-    return guarded(lambda: _run(args))
+    return guarded(lambda: _run(args, recording))
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, recording: Recording | None = None) -> int:
+    from olclint.cli.common import UsageError
+
     try:
         if args.command == "check":
             from olclint.cli.check import run_check
 
-            return run_check(args)
+            return run_check(args, recording)
         if args.command == "rules":
             code = _rules(args.format)
         elif args.command == "explain":
@@ -240,12 +267,13 @@ def _run(args: argparse.Namespace) -> int:
         return code
     except UsageError as exc:
         _error(str(exc))
-        return EXIT_ERROR
+        return _exit_error()
 
 
 def _rules(fmt: str) -> int:
     import json
 
+    from olclint.cli.common import EXIT_OK
     from olclint.rules import all_rules
 
     rules = all_rules()
@@ -273,6 +301,7 @@ def rules_markdown(rules: Sequence) -> str:
 
 
 def _explain(key: str) -> int:
+    from olclint.cli.common import EXIT_OK, UsageError, did_you_mean
     from olclint.rules import find_rule
 
     rule = find_rule(key)
@@ -286,6 +315,9 @@ def _explain(key: str) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from olclint.cli.common import EXIT_OK, UsageError, parse_today
     from olclint.model import graph as graphs
     from olclint.model.build import build_cluster
     from olclint.readers.discover import discover

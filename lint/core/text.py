@@ -8,10 +8,12 @@ files in `olclint.core.writer`).
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: the report cache's answer writes through `printable`
+if TYPE_CHECKING:
+    from typing import Any
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -38,6 +40,8 @@ def scrubbed(value: Any) -> Any:
         return [scrubbed(v) for v in value]
     if isinstance(value, dict):
         return {scrubbed(k): scrubbed(v) for k, v in value.items()}
+    import dataclasses  # here: the report cache's writes need `printable` only
+
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for f in dataclasses.fields(value):

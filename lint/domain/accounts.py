@@ -75,7 +75,7 @@ def _ipv4_parts(text: str) -> int | None:
     return value
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache  # one entry per host pattern read: no eviction cliff
 def netmask_of(pattern: str) -> tuple[int, int] | None:
     """(ip, mask) of an `ip/netmask` pattern, as integers, else None."""
     ip_text, slash, mask_text = pattern.partition("/")
@@ -87,7 +87,7 @@ def netmask_of(pattern: str) -> tuple[int, int] | None:
     return ip, mask
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache
 def cidr_of(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """The network of a CIDR pattern `ip/n` (an IPv4 address with host bits is kept), else None."""
     ip_text, slash, bits = pattern.partition("/")
@@ -108,7 +108,7 @@ def is_ip_pattern(pattern: str) -> bool:
     return re.fullmatch(r"[0-9a-fA-F.:%_/\\]*", pattern) is not None and pattern != ""
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache
 def _address_text(address: IPAddress) -> str:
     return str(address)  # asked once per account row: the same few addresses each time
 
@@ -242,10 +242,15 @@ _WILD = re.compile(r"[%_\\\\]")  # where the literal start of a host pattern end
 class _Index:
     by_prefix: dict[str, tuple[int, ...]]  # literal start of the host -> row numbers
     by_prefix_lower: dict[str, tuple[int, ...]]  # the same in lower case (host names)
-    masks: tuple[int, ...]  # rows with a netmask or CIDR: always tried
+    by_netmask: dict[int, dict[int, tuple[int, ...]]]  # mask -> ip -> rows (`ip/netmask`)
+    by_cidr: dict[tuple[int, int], dict[int, tuple[int, ...]]]  # (IP version, prefix) -> network
 
 
 _INDEXES: dict[int, tuple[Sequence[AccountLike], _Index]] = {}
+
+
+def _frozen(groups: dict) -> dict:
+    return {k: _frozen(v) if isinstance(v, dict) else tuple(v) for k, v in groups.items()}
 
 
 def _index(accounts: Sequence[AccountLike]) -> _Index:
@@ -253,27 +258,32 @@ def _index(accounts: Sequence[AccountLike]) -> _Index:
 
     A host pattern can only match a text that starts with its literal part (what comes
     before its first `%`, `_` or escape; all of a plain host; nothing of `''`), the client's
-    address text as it is, or its name in any case, as `like_match` compares them."""
+    address text as it is, or its name in any case, as `like_match` compares them. An
+    `ip/netmask` row matches the addresses whose masked value is its ip, a CIDR row those
+    of its network: both are looked up by the client's masked address (every row is also
+    under its literal start, for the engines that compare it as text)."""
     held = _INDEXES.get(id(accounts))
     if held is not None and held[0] is accounts:
         return held[1]
     by_prefix: dict[str, list[int]] = {}
     by_lower: dict[str, list[int]] = {}
-    masks: list[int] = []
+    by_netmask: dict[int, dict[int, list[int]]] = {}
+    by_cidr: dict[tuple[int, int], dict[int, list[int]]] = {}
     for i, account in enumerate(accounts):
         host = account.host
         if "/" in host:
-            masks.append(i)
-            continue
+            masked = netmask_of(host)
+            if masked is not None:
+                by_netmask.setdefault(masked[1], {}).setdefault(masked[0], []).append(i)
+            network = cidr_of(host)
+            if network is not None:
+                key = (network.version, network.prefixlen)
+                by_cidr.setdefault(key, {}).setdefault(int(network.network_address), []).append(i)
         wild = _WILD.search(host)
         prefix = host[: wild.start()] if wild else host
         by_prefix.setdefault(prefix, []).append(i)
         by_lower.setdefault(prefix.lower(), []).append(i)
-    index = _Index(
-        {k: tuple(v) for k, v in by_prefix.items()},
-        {k: tuple(v) for k, v in by_lower.items()},
-        tuple(masks),
-    )
+    index = _Index(_frozen(by_prefix), _frozen(by_lower), _frozen(by_netmask), _frozen(by_cidr))
     if len(_INDEXES) > 64:
         _INDEXES.clear()
     _INDEXES[id(accounts)] = (accounts, index)
@@ -286,8 +296,17 @@ def candidate_rows(accounts: Sequence[AccountLike], client: Client) -> list[int]
     if len(accounts) < 32:
         return list(range(len(accounts)))
     index = _index(accounts)
-    rows = set(index.masks)
-    text = _address_text(client.address)
+    rows: set[int] = set()
+    address = client.address
+    value = int(address)
+    if address.version == 4:
+        for mask, ips in index.by_netmask.items():
+            rows.update(ips.get(value & mask, ()))
+    for (version, prefix), networks in index.by_cidr.items():
+        if version == address.version:
+            bits = address.max_prefixlen - prefix
+            rows.update(networks.get(value >> bits << bits, ()))
+    text = _address_text(address)
     for k in range(len(text) + 1):
         rows.update(index.by_prefix.get(text[:k], ()))
     if client.hostname is not None:

@@ -300,10 +300,25 @@ def _typed(name: str, kind: str, value: object, raw: str) -> object:
         except CronError as exc:
             raise ValueError(f"'{_shown(text)}' is not a Quartz cron expression: {exc}") from None
     if kind == "jdbc":
-        return parse_jdbc_url(value)
+        return _parsed(parse_jdbc_url, value)
     if kind == "hostport":
-        return parse_host_port(value)
+        return _parsed(parse_host_port, value)
     return value
+
+
+_PARSED: dict[tuple[object, str], object] = {}
+
+
+def _parsed(parse, text: str) -> object:
+    """`parse(text)`, once per text for the run (the servers of a cluster share their
+    database URL and master location; the results are immutable); errors are not kept."""
+    key = (parse, text)
+    held = _PARSED.get(key)
+    if held is None:
+        held = parse(text)
+        if len(_PARSED) < 65536:
+            _PARSED[key] = held
+    return held
 
 
 # -- Connect's own keys, by version ---------------------------------------------------------
@@ -525,7 +540,46 @@ def resolve_settings(
         settings[name] = Setting(
             name, raw, typed, location, value_location, source, key, overridden
         )
+    problems += _url_beside_keys(settings, real, speaks_connect)
     return settings, problems
+
+
+_DB_PARTS = ("database.host", "database.port", "database.schema")
+
+
+def _url_beside_keys(
+    settings: Mapping[str, Setting], real: Mapping[str, ConnectKey], speaks_connect: bool
+) -> list[Finding]:
+    """OLC008 for a `database.url` line in a store: no Connect key is named so. Beside
+    Connect's `db.host`/`db.port`/`db.schema` it is ignored by Connect and by olclint (a
+    warning); alone in a store of Connect's keys olclint still reads it (a note)."""
+    url = settings.get("database.url")
+    if url is None or url.source != "prefs" or url.key != "database.url":
+        return []
+    parts = [
+        settings[name]
+        for name in _DB_PARTS
+        if name in settings
+        and settings[name].source == "prefs"
+        and name in real
+        and settings[name].key == real[name].key
+    ]
+    if parts:
+        first = parts[0].value_location or parts[0].location
+        named = ", ".join(part.key for part in parts)
+        message = (
+            f"database.url is not a Connect key: Connect ignores this line and connects where "
+            f"{named} say ({first.path.rsplit('/', 1)[-1]}:{first.line}); so does olclint"
+        )
+        return [diag(PREFERENCE_IGNORED, Level.WARNING, message, url.location, subject=url.key)]
+    if not speaks_connect:
+        return []
+    message = (
+        "database.url is olclint's setting name, not a Connect key: Connect ignores this line "
+        f"(it reads db.host, db.port and db.schema in {REPOSITORY_BUNDLE}); olclint reads it "
+        "as written"
+    )
+    return [diag(PREFERENCE_IGNORED, Level.NOTE, message, url.location, subject=url.key)]
 
 
 def _file_name_of(prop) -> str:

@@ -789,8 +789,11 @@ def _java_upper(text: str) -> str:
     return text.upper()
 
 
+_JAVA_SPACE = "".join(chr(i) for i in range(33))  # what String.trim() removes
+
+
 def _java_trim(text: str) -> str:
-    return text.strip("".join(chr(i) for i in range(33)))
+    return text.strip(_JAVA_SPACE)
 
 
 def _quartz_parse(text: str) -> tuple[_QuartzParse, list[str], list[str]]:
@@ -923,10 +926,10 @@ def _compress(values: list[int], names: tuple[str, ...] | None, offset: int) -> 
 
 
 def _plain_text(values: set[int], index: int) -> str:
+    if index == YEAR and _ALL in values:
+        return "*"
     real = sorted(v for v in values if v not in (_ALL, _NO) and (index != YEAR or v <= 9999))
     if index != YEAR and real == list(range(_LOW[index], _HIGH[index] + 1)):
-        return "*"
-    if index == YEAR and _ALL in values:
         return "*"
     if index == YEAR and len(real) > 12:
         return f"{real[0]}-{real[-1]} ({len(real)} years)"

@@ -227,6 +227,13 @@ def busy_intervals(
     return merge(raw)
 
 
+@functools.lru_cache(maxsize=64)
+def _zone_days(zone: dt.tzinfo, first: dt.date, last: dt.date) -> _ZoneDays:
+    """One `_ZoneDays` per zone and horizon for the whole run: its days memo is a pure
+    function of them."""
+    return _ZoneDays(zone, first, last)
+
+
 def _resume(cron: CronExpr, zone: dt.tzinfo, gap: int) -> float:
     """Where Quartz's first fire after the gap opening at UTC second `gap` is, on the
     wall axis (infinity when there is none)."""
@@ -293,16 +300,13 @@ def first_common_busy(
     margin = int(seconds // _DAY) + 2
     first = start - dt.timedelta(days=margin)
     last = h1.date() + dt.timedelta(days=1)
-    zones: dict[object, _ZoneDays] = {}
     cache: dict[tuple[str, object], list[Interval]] = {}
     common: list[Interval] = [(lo, hi)]
     for node in nodes:
         key = (node.cron.text, node.zone)
         busy = cache.get(key)
         if busy is None:
-            zone_days = zones.get(node.zone)
-            if zone_days is None:
-                zone_days = zones[node.zone] = _ZoneDays(node.zone, first, last)
+            zone_days = _zone_days(node.zone, first, last)
             busy = busy_intervals(node.cron, node.zone, seconds, first, last, _zone_days=zone_days)
             cache[key] = busy
         common = intersect(common, busy)

@@ -17,6 +17,7 @@ place it is written and its origin: a collected file, cluster.yaml, or a default
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -211,8 +212,29 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
     return tuple(found)
 
 
+_DERIVED: dict[int, tuple[weakref.ref, ClusterFacts]] = {}
+
+
 def derive(cluster: Cluster) -> ClusterFacts:
-    """Every fact the rules judge, computed once from a built, usable cluster."""
+    """Every fact the rules judge, computed once from a built, usable cluster: a later call
+    for the same cluster object (the picture, `--sql`, the graph) gets the same facts while
+    the cluster lives. (A cluster checked in a worker process is derived again here.)"""
+    key = id(cluster)
+    held = _DERIVED.get(key)
+    if held is not None and held[0]() is cluster:
+        return held[1]
+    facts = _derive(cluster)
+    _DERIVED[key] = (weakref.ref(cluster, lambda ref, key=key: _forget(key, ref)), facts)
+    return facts
+
+
+def _forget(key: int, ref: weakref.ref) -> None:
+    held = _DERIVED.get(key)
+    if held is not None and held[0] is ref:
+        del _DERIVED[key]
+
+
+def _derive(cluster: Cluster) -> ClusterFacts:
     db = cluster.database
     options = database_options(cluster)
     database = None

@@ -23,7 +23,7 @@ class Discovery:
     errors: tuple[str, ...]  # usage problems: a missing path, a folder without clusters
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, looked: set[str]) -> list[Path]:
     """Every cluster file below `folder`, in sorted top-down order. A loop over a stack,
     not recursion: a folder nested thousands deep is walked, not a RecursionError; a
     folder that cannot be listed (or whose path is too long) is skipped, as os.walk does.
@@ -32,6 +32,7 @@ def _walk(folder: Path) -> list[Path]:
     stack = [os.fspath(folder)]
     while stack:
         current = stack.pop()
+        looked.add(os.path.abspath(current))
         try:
             with os.scandir(current) as entries:
                 items = list(entries)
@@ -54,11 +55,12 @@ def _walk(folder: Path) -> list[Path]:
     return found
 
 
-def _owner(path: Path, root: Path) -> Path | None:
+def _owner(path: Path, root: Path, looked: set[str]) -> Path | None:
     folder = Path(os.path.abspath(path)).parent  # `my.ini` has no parent to climb to
     root = Path(os.path.realpath(root))
     while True:
         candidate = folder / CLUSTER_FILE
+        looked.add(os.fspath(candidate))
         if is_regular_file(candidate):
             return candidate
         real = Path(os.path.realpath(folder))
@@ -84,24 +86,28 @@ def _mode(path: Path) -> int | str:
         return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
-def discover(paths: list[str], root: Path) -> Discovery:
+def discover(paths: list[str], root: Path, looked: set[str] | None = None) -> Discovery:
+    """The cluster files of `paths`; every folder listed and path examined on the way is
+    added to `looked` (the report cache, olclint.cli.replay, checks them again)."""
+    looked = set() if looked is None else looked
     clusters: list[Path] = []
     errors: list[str] = []
     for text in paths:
         path = Path(text)
+        looked.add(os.path.abspath(path))
         mode = _mode(path)
         if isinstance(mode, str):
             errors.append(f"{text}: {mode}")
             continue
         if stat.S_ISDIR(mode):
-            found = _walk(path)
+            found = _walk(path, looked)
             if not found:
                 errors.append(f"{text}: no {CLUSTER_FILE} in this folder or below")
             clusters.extend(found)
         elif path.name == CLUSTER_FILE:
             clusters.append(path)
         else:
-            owner = _owner(path, root)
+            owner = _owner(path, root, looked)
             if owner is None:
                 errors.append(f"{text}: no {CLUSTER_FILE} in its folder or above it")
             else:

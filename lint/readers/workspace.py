@@ -14,7 +14,7 @@ import stat
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import MISSING_INPUT_FILE as MISSING
@@ -29,17 +29,25 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NEEDLES = ("'", '"', "`", "@", "pass", "pwd", "secret", "token", "credential", "private")
 
 
+def git_probes(start: Path) -> list[Path]:
+    """The `.git` paths `git_root` asks about, nearest first: one in the folder of
+    `start` and in each folder above it."""
+    folder = Path(os.path.abspath(start))
+    probe = folder if folder.is_dir() else folder.parent
+    probes = [probe / ".git"]
+    while probe.parent != probe:
+        probe = probe.parent
+        probes.append(probe / ".git")
+    return probes
+
+
 def git_root(start: Path) -> Path | None:
     """The top of the git work tree holding `start`, or None outside every work tree."""
     folder = Path(os.path.abspath(start))
     folder = folder if folder.is_dir() else folder.parent
-    probe = folder
-    while True:
-        if (probe / ".git").exists():
-            return probe
-        if probe.parent == probe:
-            break
-        probe = probe.parent
+    for probe in git_probes(start):
+        if probe.exists():
+            return probe.parent
     try:  # a worktree or submodule whose .git lies elsewhere
         out = subprocess.run(
             ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
@@ -146,12 +154,9 @@ def read_confined(root: Path, path: Path, what: str, max_bytes: int) -> bytes:
 def is_absolute_ref(ref: str) -> bool:
     """Absolute in either world: `/etc/x`, `C:/x`, `C:\\x`, `\\\\server\\share`, and `\\x`
     (rooted on the current drive)."""
-    return (
-        PurePosixPath(ref).is_absolute()
-        or PureWindowsPath(ref).is_absolute()
-        or bool(PureWindowsPath(ref).anchor)  # `\\x`, `C:x`: drive or root only
-        or (len(ref) >= 2 and ref[1] == ":" and ref[0].isalpha())
-    )
+    # what pathlib calls absolute or anchored in either syntax, by the text alone (tested
+    # against PurePosixPath and PureWindowsPath on every string of up to five pieces)
+    return ref.startswith(("/", "\\")) or (ref[1:2] == ":" and ref[0].isalpha())
 
 
 @dataclass
@@ -165,6 +170,20 @@ class Workspace:
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.root))
+        root = str(self.root)
+        self._root_text = root
+        self._root_prefix = root if root.endswith(os.sep) else root + os.sep
+
+    def _below_root(self, absolute: str) -> str | None:
+        """`absolute` (normalized) relative to the root, POSIX style, when its text starts
+        with the root's; None otherwise (the caller asks pathlib, which also knows that a
+        Windows path is compared without case)."""
+        if absolute == self._root_text:
+            return "."
+        if absolute.startswith(self._root_prefix):
+            rest = absolute[len(self._root_prefix) :]
+            return rest.replace(os.sep, "/") if os.sep != "/" else rest
+        return None
 
     def rel(self, path: Path) -> str:
         """`path` relative to the root, POSIX style (absolute when outside it); a name that
@@ -172,6 +191,9 @@ class Workspace:
         return printable(self._rel(path))
 
     def _rel(self, path: Path) -> str:
+        fast = self._below_root(os.path.abspath(path))
+        if fast is not None:
+            return fast
         absolute = Path(os.path.abspath(path))
         try:
             return absolute.relative_to(self.root).as_posix()
@@ -186,8 +208,10 @@ class Workspace:
         """Whether `path` is inside the root (after links). Every file the readers open or
         examine is asked about here first, so `looked` records it."""
         self.looked.add(os.path.abspath(path))
-        real = Path(self._realpath(path))
-        return real.is_relative_to(self.root)  # the root itself or below it
+        real = self._realpath(path)
+        if self._below_root(real) is not None:
+            return True
+        return Path(real).is_relative_to(self.root)  # the root itself or below it
 
     def _realpath(self, path: Path) -> str:
         """`os.path.realpath(path)`, with the real path of each folder resolved once per
@@ -275,7 +299,10 @@ class Workspace:
             with open(fd, "rb") as handle:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     return None, "is not a regular file; it was not read"
-                data = handle.read(self.max_file_bytes + 1)
+                # sized by the stat: a read of the limit allocates the limit (8 MiB) per file
+                data = handle.read(st.st_size + 1)
+                if len(data) > st.st_size:  # it grew since the stat
+                    data += handle.read(self.max_file_bytes + 1 - len(data))
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             return None, f"cannot be read: {reason}"

@@ -49,8 +49,32 @@ class YamlDoc:
         return self.values.get(path, self.values.get((), Location("")))
 
 
+def _memo_loader(base: type) -> type:
+    """`base` with two memos per document: the tag of a node is a function of its kind, text
+    and style alone (there are no path resolvers), and a scalar's value of its tag and
+    text; a cluster file repeats the same keys and values for every server."""
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: Any) -> None:
+            self.tags: dict[tuple[Any, Any, Any], str] = {}
+            self.scalars: dict[tuple[str, str], Any] = {}
+            super().__init__(stream)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            key = (kind, value, implicit)  # value None for a sequence or mapping
+            tag = self.tags.get(key)
+            if tag is None:
+                tag = self.tags[key] = super().resolve(kind, value, implicit)
+            return tag
+
+    return Loader
+
+
+_LOADER = _memo_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _loader_class() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _LOADER
 
 
 def _loc(rel: str, mark: Any, end: Any = None) -> Location:
@@ -143,6 +167,18 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
 
 
 def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    key = (node.tag, node.value)
+    held = loader.scalars.get(key, _MISSING)
+    if held is _MISSING:
+        held = loader.scalars[key] = _construct(loader, node)
+    return held
+
+
+_MISSING = object()
+
+
+def _construct(loader: Any, node: yaml.ScalarNode) -> Any:
+    """The value of a scalar (immutable: a text, number, boolean or None)."""
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError, TypeError):
@@ -190,6 +226,7 @@ def _convert(
     findings: list[Finding],
     budget: list[int],
     depth: int,
+    secret: bool = False,  # a key on the path names a secret
 ) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
@@ -200,7 +237,7 @@ def _convert(
         raise _TooBig(f"cluster file nests deeper than {MAX_DEPTH} levels; refused")
     doc.values.setdefault(path, _loc(rel, node.start_mark, node.end_mark))
     if isinstance(node, yaml.ScalarNode):
-        if any(isinstance(p, str) and is_secret_name(p) for p in path):
+        if secret:
             doc.secrets.append((node.start_mark.index, node.end_mark.index))
         value = _scalar(loader, node)
         surprise = _yaml11_number(node, value)
@@ -211,7 +248,7 @@ def _convert(
         return value
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(loader, item, (*path, i), rel, doc, findings, budget, depth + 1)
+            _convert(loader, item, (*path, i), rel, doc, findings, budget, depth + 1, secret)
             for i, item in enumerate(node.value)
         ]
     result: dict[Any, Any] = {}
@@ -239,7 +276,8 @@ def _convert(
             )
         doc.keys[(*path, key)] = key_loc
         doc.values.pop((*path, key), None)
+        inner = secret or is_secret_name(key)
         result[key] = _convert(
-            loader, value_node, (*path, key), rel, doc, findings, budget, depth + 1
+            loader, value_node, (*path, key), rel, doc, findings, budget, depth + 1, inner
         )
     return result
