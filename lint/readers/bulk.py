@@ -1,30 +1,15 @@
-"""Many values from one file: the cyclic garbage collector paused while a reader builds
-them, and rows that become values only when asked for.
+"""Values from one file kept as plain rows until somebody asks for them.
 
 A big file makes a reader build hundreds of thousands of small frozen values (entries and
-their locations), none of which can be part of a reference cycle. The collector would walk
-the growing heap again and again while they are made (more than half of the time of an
-8 MiB option file); paused, it walks them once when it runs next.
+their locations) that nobody may read: an option file padded with `[client]` groups, a
+`.prefs` file that repeats a key. `Rows` keeps what a value is made of and builds it on
+first use.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
-
-
-@contextlib.contextmanager
-def no_cycles() -> Iterator[None]:
-    """Pause the cyclic collector for the block (nested blocks: the outermost resumes it)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class Rows:

@@ -53,7 +53,7 @@ from olclint.core.ids import OPTION_FILE_ERROR as ERROR
 from olclint.core.ids import OPTION_FILE_LINE_IGNORED as IGNORED
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
-from olclint.readers.bulk import Rows, no_cycles
+from olclint.readers.bulk import Rows
 from olclint.readers.winpath import windows_name_problem
 from olclint.readers.workspace import Workspace, is_absolute_ref
 
@@ -913,8 +913,7 @@ def parse_option_text(
     """
     data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
     reader = _Reader(None, include_exts)
-    with no_cycles():
-        ok = reader.read(_File(rel, data, codec_of(data), None, rel), 0, (rel,))
+    ok = reader.read(_File(rel, data, codec_of(data), None, rel), 0, (rel,))
     return reader.result(rel, not ok)
 
 
@@ -954,6 +953,5 @@ def read_option_file(
         return OptionFile(path=rel, diagnostics=tuple(problems))
     reader = _Reader(ws, tuple(include_exts), dict(include_map or {}))
     real = os.path.realpath(path)
-    with no_cycles():
-        ok = reader.read(_File(rel, data, codec_of(data), path.parent, real), 0, (real,))
+    ok = reader.read(_File(rel, data, codec_of(data), path.parent, real), 0, (real,))
     return reader.result(rel, not ok)

@@ -38,7 +38,7 @@ from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text, url_has_password
-from olclint.readers.bulk import Rows, no_cycles
+from olclint.readers.bulk import Rows
 
 if TYPE_CHECKING:
     from olclint.readers.workspace import Workspace
@@ -429,9 +429,8 @@ def read_prefs(ws: Workspace, path: Path, where: Location | None = None) -> Pref
     if data is None:
         return PrefsFile(rel, Rows((), _property_of), tuple(problems))
     text = data.decode("latin-1")
-    with no_cycles():
-        parsed = parse_prefs_text(text, rel)
-        ws.remember(rel, text, secrets=parsed.secrets)
+    parsed = parse_prefs_text(text, rel)
+    ws.remember(rel, text, secrets=parsed.secrets)
     problem = _encoding_problem(data)
     if problem is not None:
         msg = f"'{rel}' {problem}; save it as ISO-8859-1 or ASCII"
