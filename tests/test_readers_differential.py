@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from olclint.filter import suppress
 from olclint.readers import optionfile, prefs
+from olclint.readers.bulk import Rows
 from olclint.readers.workspace import Workspace
 from tests import reference_optionfile, reference_prefs, reference_suppress
 from tests.reference_remember import remembered
@@ -450,3 +451,19 @@ def test_long_odd_option_lines_read_as_before(data: bytes) -> None:
 )
 def test_long_odd_prefs_lines_read_as_before(text: str) -> None:
     _same_prefs_text(text)
+
+
+def test_rows_build_each_value_once_and_compare_by_value() -> None:
+    built: list[tuple] = []
+
+    def build(row: tuple) -> str:
+        built.append(row)
+        return "-".join(row)
+
+    rows = Rows([("a", "b"), "c-d", ("e",)], build)
+    assert len(rows) == 3 and built == []
+    first = rows[0]
+    assert rows[0] is first and built == [("a", "b")]
+    assert rows.values() == ("a-b", "c-d", "e") and built == [("a", "b"), ("e",)]
+    assert rows == Rows(["a-b", ("c", "d"), "e"], build)
+    assert rows != Rows(["a-b"], build) and hash(rows) == hash(Rows(["a-b", "c-d", "e"], build))

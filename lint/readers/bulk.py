@@ -21,7 +21,7 @@ class Rows:
 
     __slots__ = ("_build", "_items")
 
-    def __init__(self, items: Iterable[Any] = (), build: Callable[[tuple], Any] = tuple) -> None:
+    def __init__(self, items: Iterable[Any], build: Callable[[tuple], Any]) -> None:
         self._items = list(items)
         self._build = build
 
