@@ -43,6 +43,9 @@ def _host(rng: random.Random) -> str:
             "fe80::/10",
             "::1/128",
             "10.0.%/255.255.255.0",
+            "10.0.0.0/\u00b2",  # digits the server does not read as digits: plain text
+            "10.0.0.0/\u0663",
+            "10.0.0.\u0663/255.255.255.0",
             "%",
             "",
             "ext01",

@@ -4,6 +4,7 @@ what a run without it reports. It stores no secret."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -320,3 +321,23 @@ def test_a_repository_keeps_only_the_lines_a_report_can_show(
             out, text = (re.sub(r'"(start|end)TimeUtc": "[^"]*"', "", t) for t in (out, text))
         assert (again, text) == (code, out)
     assert len(kept[-1].workspace.sources) > 2
+
+
+def test_a_file_two_clusters_read_has_its_suppression_comments_once(repo: Path, capsys) -> None:
+    """A shared grants.sql is scanned for suppression comments once, not once per cluster:
+    an unused comment in it is one OLC007."""
+    shared = repo / "shared"
+    shared.mkdir()
+    grants = (repo / "prod-eu" / "master01" / "grants.sql").read_text()
+    (shared / "grants.sql").write_text(grants + "-- olclint: ignore[OLC113] not needed here\n")
+    text = (repo / "prod-eu" / "cluster.yaml").read_text()
+    for name in ("a", "b"):
+        shutil.copytree(repo / "prod-eu", repo / name)
+        changed = text.replace("grants: master01/grants.sql", "grants: ../shared/grants.sql")
+        (repo / name / "cluster.yaml").write_text(changed.replace("name: prod-eu", f"name: {name}"))
+    shutil.rmtree(repo / "prod-eu")
+    _code, out = _run(repo, capsys, "--today", "2026-01-15", "--no-cache")
+    unused = [r for r in json.loads(out)["findings"] if r["rule"] == "OLC007"]
+    assert [(r["location"]["path"], r["location"]["line"]) for r in unused] == [
+        ("shared/grants.sql", grants.count("\n") + 1)
+    ]

@@ -140,9 +140,9 @@ def test_a_database_url_in_a_real_store() -> None:
             "OLC008",
             Level.WARNING,
             2,
-            "database.url is not a Connect key: Connect ignores this line and connects where "
-            "db.host, db.port say (com.objectiflune.repository.eclipselink.generic.prefs:1); "
-            "so does olclint",
+            "database.url is not a Connect key: Connect ignores this line, and olclint takes "
+            "the connection from db.host, db.port "
+            "(com.objectiflune.repository.eclipselink.generic.prefs:1) instead",
         )
     ]
     # alone in a store of Connect's keys: read, with a note
@@ -150,6 +150,14 @@ def test_a_database_url_in_a_real_store() -> None:
     found, problems = resolve_settings([prefs(text, REPO)], {}, {})
     assert database_connection(found).host.value == "db2"
     assert [(p.rule, p.level, p.location.line) for p in problems] == [("OLC008", Level.NOTE, 2)]
+    # beside a host given by its setting name in a store of Connect's keys: that host
+    # decides, so the URL is not "read as written"
+    text = "db.username=olc\ndatabase.host=db1\ndatabase.url=jdbc:mysql://db2:3306/x\n"
+    found, problems = resolve_settings([prefs(text, REPO)], {}, {})
+    assert database_connection(found).host.value == "db1"
+    url_findings = [p for p in problems if p.subject == "database.url"]
+    assert [(p.level, p.location.line) for p in url_findings] == [(Level.WARNING, 3)]
+    assert "takes the connection from database.host" in url_findings[0].message
     # a store of olclint's setting names: no finding
     text = "database.host=db1\ndatabase.url=jdbc:mysql://db2:3306/x\n"
     assert resolve_settings([prefs(text, "s/x.prefs")], {}, {})[1] == []

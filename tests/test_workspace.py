@@ -132,3 +132,12 @@ def test_a_secret_on_the_line_after_identified_by_is_redacted(repo: Path) -> Non
     ]
     ws.remember("h.sql", "GRANT ALL ON *.* TO u IDENTIFIED BY 'a\nb';\nnext\n")
     assert len(ws.sources["h.sql"]) == 3 and ws.sources["h.sql"][2] == "next"
+
+
+def test_paths_under_the_root_slash_are_relative_to_it() -> None:
+    ws = Workspace(Path("/"))
+    assert [ws.rel(Path(p)) for p in ("/etc/hosts", "//etc/hosts", "/")] == [
+        "etc/hosts",
+        "etc/hosts",
+        ".",
+    ]

@@ -473,16 +473,13 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
         auto_workers,
         check_clusters,
         check_one,
-        is_failure,
+        gc_paused,
     )
     from olclint.readers.workspace import Workspace
 
     active = run.active
     ws = Workspace(run.root, max_file_bytes=run.config.max_file_size)
     files = _Files()
-    findings: list[Finding] = []
-    notes: list[Notification] = []
-    checked = []  # the usable clusters, for the stages that read the models
     pictures = _needs_models(run)
     jobs = getattr(run.args, "jobs", None)
     args = (run.config.preference_keys, ws.max_file_bytes)
@@ -491,6 +488,18 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
         results = (check_one(run.root, p, active, run.today, *args) for p in cluster_files)
     else:
         results = check_clusters(run.root, cluster_files, active, run.today, *args, jobs=jobs)
+    with gc_paused():  # re-enabled once the clusters' models are gone (a cheap collection)
+        return _collect(run, results, files, cluster_files, ws, pictures)
+
+
+def _collect(run: Run, results, files: _Files, cluster_files: list[Path], ws, pictures) -> Checked:
+    """The check stage's output from the clusters' results, in input order."""
+    from olclint.engine.parallel import is_failure
+
+    active = run.active
+    checked = []  # the usable clusters, for the stages that read the models
+    findings: list[Finding] = []
+    notes: list[Notification] = []
     looked: set[str] = {os.path.abspath(p) for p in cluster_files}
     inline: list = []
     read: set[str] = set()
@@ -503,8 +512,9 @@ def _check(run: Run, cluster_files: list[Path]) -> Checked:
                 checked.append(result.cluster)
         # each cluster's lines are kept only where a report can show them: its suppression
         # comments are taken now, and a file no finding, fix, comment or baseline entry
-        # points at is let go (a repository's sources are not all held to the end)
-        found = _inline_suppressions(sources, files)
+        # points at is let go (a repository's sources are not all held to the end); a file
+        # several clusters read (a shared grants.sql) is scanned once
+        found = _inline_suppressions({p: ls for p, ls in sources.items() if p not in read}, files)
         inline += found
         shown = _shown_paths(result.findings) | {s.path for s in found} | baselined
         ws.sources.update((path, lines) for path, lines in sources.items() if path in shown)
@@ -541,7 +551,8 @@ def _shown_paths(findings: Iterable[Finding]) -> set[str]:
     related places, the file they concern and every file their fixes edit."""
     paths: set[str] = set()
     for finding in findings:
-        paths.add(finding.location.path)
+        if finding.location is not None:
+            paths.add(finding.location.path)
         paths.update(related.location.path for related in finding.related)
         concerned = dict(finding.properties).get("file")
         if concerned:

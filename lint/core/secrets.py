@@ -6,6 +6,8 @@ snippets goes through `redact_line`.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 REDACTED = "********"
@@ -77,10 +79,38 @@ def _quoted(match: re.Match[str]) -> str:
     return f"{match['head']}'{REDACTED}'" + "\n" * hidden.count("\n")
 
 
+# Every match of _IDENTIFIED, _UNCLOSED and _SET_PASSWORD holds PASSWORD, or BY, AS or USING
+# before a quote (the same patterns without the word boundary, on lower-case ASCII text):
+# on a long text without either, quick searches stand for the three patterns.
+_HEAD_WORDS = ("by", "as", "using")
+_AFTER_HEAD = re.compile(r"""\s*(?:\(\s*)?['"`]""")
+_LONG = 4096
+
+
+def _quote_heads(low: str) -> list[int]:
+    """Where BY, AS or USING stands before a quote in a lower-case text (str.find finds the
+    few places quicker than a pattern tried at every character)."""
+    found = []
+    for word in _HEAD_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            if _AFTER_HEAD.match(low, at + len(word)):
+                found.append(at)
+            at = low.find(word, at + 1)
+    return found
+
+
+def _may_quote_secrets(text: str) -> bool:
+    if len(text) < _LONG or not text.isascii():
+        return True
+    low = text.lower()
+    return "password" in low or bool(_quote_heads(low))
+
+
 def redact_text(text: str) -> str:
     """Hide every secret value found in free text (SQL, URLs), across lines."""
     # each pattern needs a character that most lines lack: test that first (fast on big files)
-    if "'" in text or '"' in text or "`" in text:
+    if ("'" in text or '"' in text or "`" in text) and _may_quote_secrets(text):
         text = _IDENTIFIED.sub(_quoted, text)
         text = _SET_PASSWORD.sub(_quoted, text)
         text = _UNCLOSED.sub(lambda m: f"{m['head']}'{REDACTED}", text)
@@ -122,3 +152,31 @@ def redact_line(line: str) -> str:
     if m and is_secret_name(m["name"]):
         line = m["head"] + REDACTED
     return redact_text(line)
+
+
+# what a line must hold for `redact_line` to change it, besides BY, AS or USING before a
+# quote: a secret word (`is_secret_name` looks for one, in a key or in the line; PASSWORD
+# holds "pass") or a URL's `//`
+_LINE_WORDS = (*_SECRET_WORDS, "//")
+
+
+def redact_lines(lines: list[str]) -> list[str]:
+    """`[redact_line(line) for line in lines]`, without calling it on lines it cannot change
+    (a long ASCII text: the lines that hold BY, AS or USING before a quote or a word of
+    _LINE_WORDS)."""
+    joined = "\n".join(lines)
+    if len(joined) < _LONG or not joined.isascii():
+        return [redact_line(line) for line in lines]
+    low = joined.lower()
+    offsets = _quote_heads(low)
+    for word in _LINE_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            offsets.append(at)
+            at = low.find(word, at + 1)
+    out = list(lines)
+    if offsets:
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+        for k in {bisect.bisect_right(starts, at) - 1 for at in offsets}:
+            out[k] = redact_line(lines[k])
+    return out

@@ -67,7 +67,8 @@ class Client:
 
 def _ipv4_parts(text: str) -> int | None:
     parts = text.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and 0 <= int(p) <= 255 for p in parts):
+    # ASCII digits only: the server's parser knows no other ('²' or '٣' make it text)
+    if len(parts) != 4 or not all(p.isascii() and p.isdigit() and int(p) <= 255 for p in parts):
         return None
     value = 0
     for part in parts:
@@ -75,7 +76,10 @@ def _ipv4_parts(text: str) -> int | None:
     return value
 
 
-@functools.cache  # one entry per host pattern read: no eviction cliff
+_PATTERNS = 1 << 17  # host patterns kept parsed: far above 10,000 accounts, so no cliff
+
+
+@functools.lru_cache(maxsize=_PATTERNS)
 def netmask_of(pattern: str) -> tuple[int, int] | None:
     """(ip, mask) of an `ip/netmask` pattern, as integers, else None."""
     ip_text, slash, mask_text = pattern.partition("/")
@@ -87,11 +91,11 @@ def netmask_of(pattern: str) -> tuple[int, int] | None:
     return ip, mask
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_PATTERNS)
 def cidr_of(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """The network of a CIDR pattern `ip/n` (an IPv4 address with host bits is kept), else None."""
     ip_text, slash, bits = pattern.partition("/")
-    if not slash or not bits.isdigit():
+    if not slash or not (bits.isascii() and bits.isdigit()):
         return None
     try:
         address = ipaddress.ip_address(ip_text)
@@ -99,7 +103,10 @@ def cidr_of(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | Non
         return None
     if int(bits) > address.max_prefixlen:
         return None
-    return ipaddress.ip_network(f"{ip_text}/{bits}", strict=False)
+    try:
+        return ipaddress.ip_network(f"{ip_text}/{bits}", strict=False)
+    except ValueError:  # a scoped IPv6 address ('fe80::1%eth0/64'), anything ipaddress refuses
+        return None
 
 
 def is_ip_pattern(pattern: str) -> bool:
@@ -108,7 +115,7 @@ def is_ip_pattern(pattern: str) -> bool:
     return re.fullmatch(r"[0-9a-fA-F.:%_/\\]*", pattern) is not None and pattern != ""
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_PATTERNS)
 def _address_text(address: IPAddress) -> str:
     return str(address)  # asked once per account row: the same few addresses each time
 

@@ -550,30 +550,29 @@ _DB_PARTS = ("database.host", "database.port", "database.schema")
 def _url_beside_keys(
     settings: Mapping[str, Setting], real: Mapping[str, ConnectKey], speaks_connect: bool
 ) -> list[Finding]:
-    """OLC008 for a `database.url` line in a store: no Connect key is named so. Beside
-    Connect's `db.host`/`db.port`/`db.schema` it is ignored by Connect and by olclint (a
-    warning); alone in a store of Connect's keys olclint still reads it (a note)."""
+    """OLC008 for a `database.url` line in a store of Connect's keys (or beside one of
+    them): no Connect key is named so. When a host, port or schema is also given (as
+    `database_connection` reads them: any key, any source), the connection comes from those
+    and the URL is ignored (a warning); alone, olclint still reads it (a note)."""
     url = settings.get("database.url")
     if url is None or url.source != "prefs" or url.key != "database.url":
         return []
-    parts = [
-        settings[name]
-        for name in _DB_PARTS
-        if name in settings
-        and settings[name].source == "prefs"
-        and name in real
-        and settings[name].key == real[name].key
-    ]
+    parts = [settings[name] for name in _DB_PARTS if name in settings]
+    connect_part = any(
+        part.source == "prefs" and part.name in real and part.key == real[part.name].key
+        for part in parts
+    )
+    if not (speaks_connect or connect_part):
+        return []  # a store of olclint's setting names: read as olclint describes it
     if parts:
         first = parts[0].value_location or parts[0].location
-        named = ", ".join(part.key for part in parts)
+        named = ", ".join(part.key or part.name for part in parts)
         message = (
-            f"database.url is not a Connect key: Connect ignores this line and connects where "
-            f"{named} say ({first.path.rsplit('/', 1)[-1]}:{first.line}); so does olclint"
+            f"database.url is not a Connect key: Connect ignores this line, and olclint "
+            f"takes the connection from {named} ({first.path.rsplit('/', 1)[-1]}:"
+            f"{first.line}) instead"
         )
         return [diag(PREFERENCE_IGNORED, Level.WARNING, message, url.location, subject=url.key)]
-    if not speaks_connect:
-        return []
     message = (
         "database.url is olclint's setting name, not a Connect key: Connect ignores this line "
         f"(it reads db.host, db.port and db.schema in {REPOSITORY_BUNDLE}); olclint reads it "

@@ -114,6 +114,9 @@ def _offset_segments(
     return tuple(segments)
 
 
+_DAY_KEYS = 256  # firing-day lists kept per zone (a year of days each)
+
+
 class _ZoneDays:
     """Per local date: the parts of its wall-clock day that fire, with their UTC offset."""
 
@@ -157,6 +160,8 @@ class _ZoneDays:
                 parts = self.parts(base)
                 simple = len(parts) == 1 and parts[0][0] == 0 and parts[0][1] == _DAY
                 found.append((base - parts[0][2] if simple else None, base, parts))
+            if len(self._days) >= _DAY_KEYS:  # shared by a run's clusters: bounded
+                self._days.clear()
             self._days[key] = found
         return found
 

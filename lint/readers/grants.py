@@ -29,7 +29,9 @@ statement texts are redacted.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -39,9 +41,11 @@ from typing import TYPE_CHECKING
 from olclint.core.findings import Finding, Level, Location, Related, diag
 from olclint.core.ids import INPUT_VALUE_ERROR as INPUT_VALUE
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
-from olclint.core.secrets import REDACTED, redact_text
+from olclint.core.secrets import REDACTED, is_secret_name, redact_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from olclint.readers.workspace import Workspace
 
 ALL = "ALL PRIVILEGES"
@@ -182,18 +186,28 @@ class Grants:
 # -- text and tokens -------------------------------------------------------------------------
 
 
+# where str.splitlines ends a line besides \r\n, \r and \n
+_OTHER_BREAKS = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 class _Positions:
     """Offsets to 1-based (line, column); lines end at \\r\\n, \\r or \\n."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        if _OTHER_BREAKS.search(text) is not None:
+            self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+            return
+        # str.splitlines ends lines at these three only, where the text has no other
+        self.starts = list(itertools.accumulate(map(len, text.splitlines(True)), initial=0))
+        if text and text[-1] not in "\r\n":
+            self.starts.pop()  # the last line has no break: no line starts after it
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     kind: str  # "word", "str" (' or "), "bt" (backtick), "punct"
     text: str  # the unescaped value (words as written)
@@ -201,11 +215,12 @@ class _Tok:
     end: int
     line: int
     column: int
+    word: str = ""  # a word in upper case; "" for the other kinds
     secret: bool = False
     unterminated: bool = False
 
     def is_word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.upper() in words
+        return self.word in words and self.kind == "word"
 
     def is_punct(self, char: str) -> bool:
         return self.kind == "punct" and self.text == char
@@ -215,9 +230,10 @@ class _Tok:
         return self.kind in ("word", "str", "bt")
 
 
-# [0-9A-Za-z_$\u0080-\U0010ffff]+ and the same with "." and "%", written as the ASCII
-# characters they exclude: the same sets, compiled in microseconds instead of milliseconds
-_WORD_CHARS = re.compile(r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+")
+# a character of [0-9A-Za-z_$\u0080-\U0010ffff] (words), and the same with "." and "%"
+# (hosts), written as the ASCII characters they exclude: the same sets, compiled in
+# microseconds instead of milliseconds
+_WORD_CHAR = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
 _HOST_CHARS = re.compile(r"[^\x00-\x23\x26-\x2d\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+")
 _STRING_ESCAPES = {
     "0": "\0",
@@ -266,40 +282,101 @@ def versioned_comment_runs(
     return version is None or number <= _version_number(version)
 
 
+# white space, then one token or comment; first match wins, in this order
+_TOKEN = re.compile(
+    r"\s*(?!\s)"  # \s is str.isspace; all of it (a word may hold U+00A0 and the like)
+    r"(?:(?P<line>(?:#|--(?=[\x00- ]|\Z))[^\r\n]*)"  # `--` then a control, a space or the end
+    r"|(?P<comment>/\*)"
+    r"|(?P<close>\*/)"  # the end of a versioned comment, else `*` then `/`
+    r"|(?P<quote>['\"`])"
+    r"|(?P<at>@)"
+    rf"|(?P<word>{_WORD_CHAR}+)"
+    r"|(?P<punct>[\s\S]))"
+)
+# a quoted text up to its closing quote, the body matched atomically (as the server reads
+# it: a backslash escapes the next character, except between backticks; a doubled quote
+# stands for one)
+_QUOTED_TEXT = {
+    "'": re.compile(r"(?=(?P<body>(?:[^'\\]|\\[\s\S]|'')*))(?P=body)'"),
+    '"': re.compile(r'(?=(?P<body>(?:[^"\\]|\\[\s\S]|"")*))(?P=body)"'),
+    "`": re.compile(r"(?=(?P<body>(?:[^`]|``)*))(?P=body)`"),
+}
+_ESCAPED = {"'": re.compile(r"\\([\s\S])|''"), '"': re.compile(r'\\([\s\S])|""')}
+
+
+def _unquoted(body: str, quote: str) -> str:
+    """The value of a quoted text's body: escapes and doubled quotes read."""
+    if quote == "`":
+        return body.replace("``", "`")
+    if "\\" not in body and quote * 2 not in body:
+        return body
+    return _ESCAPED[quote].sub(
+        lambda m: quote if m[1] is None else _STRING_ESCAPES.get(m[1], m[1]), body
+    )
+
+
 def _lex(
     text: str,
     pos: _Positions,
     engine: str | None = None,
     version: tuple[int, ...] | None = None,
-) -> tuple[list[_Tok], list[tuple[int, str]]]:
-    """Tokens, and lexical problems as (offset, message)."""
+    start: int = 0,
+) -> tuple[list[_Tok], list[tuple[int, str]], int]:
+    """Tokens from `start` to the first `;` outside a versioned comment (included) or the
+    end of the text, lexical problems as (offset, message), and where the tokens end."""
     toks: list[_Tok] = []
     problems: list[tuple[int, str]] = []
-    i, n = 0, len(text)
+    i, n = start, len(text)
     code_comment_depth = 0  # inside /*! ... */: the closing */ is skipped
+    starts = pos.starts
+    token = _TOKEN.match
 
-    def add(kind: str, value: str, start: int, end: int, **extra: bool) -> None:
-        line, column = pos.at(start)
-        toks.append(_Tok(kind, value, start, end, line, column, **extra))
+    def add(kind: str, value: str, begin: int, end: int) -> _Tok:
+        line = bisect.bisect_right(starts, begin)
+        tok = _Tok(kind, value, begin, end, line, begin - starts[line - 1] + 1)
+        toks.append(tok)
+        return tok
 
     while i < n:
-        c = text[i]
-        if c.isspace():
+        m = token(text, i)
+        if m is None:
+            i = n  # white space to the end
+            break
+        what = m.lastgroup
+        i = m.start(what)  # type: ignore[arg-type]
+        if what == "line":
+            i = m.end()
+        elif what == "word":
+            value = m["word"]
+            add("word", value, i, m.end()).word = value.upper()
+            i = m.end()
+        elif what == "quote":
+            c = m["quote"]
+            kind = "bt" if c == "`" else "str"
+            closed = _QUOTED_TEXT[c].match(text, i + 1)
+            if closed is None:
+                problems.append((i, f"a {c}-quoted text is never closed"))
+                tok = add(kind, _unquoted(text[i + 1 :], c), i, n)
+                tok.unterminated = tok.secret = True
+                i = n
+                break
+            add(kind, _unquoted(closed["body"], c), i, closed.end())
+            i = closed.end()
+        elif what == "at":
+            add("punct", "@", i, i + 1)
             i += 1
-            continue
-        if c == "#" or (
-            c == "-" and text.startswith("--", i) and (i + 2 >= n or text[i + 2] <= " ")
-        ):
-            while i < n and text[i] not in "\r\n":
-                i += 1
-            continue
-        if c == "/" and text.startswith("/*", i):
-            m = _VERSIONED.match(text, i)
-            if m is not None and versioned_comment_runs(
-                m[1] == "M", int(m[2]) if m[2] else None, engine, version
+            host = _HOST_CHARS.match(text, i)
+            if host is not None:
+                value = host.group()
+                add("word", value, i, host.end()).word = value.upper()
+                i = host.end()
+        elif what == "comment":
+            v = _VERSIONED.match(text, i)
+            if v is not None and versioned_comment_runs(
+                v[1] == "M", int(v[2]) if v[2] else None, engine, version
             ):
                 code_comment_depth += 1
-                i = m.end()
+                i = v.end()
                 continue
             close = text.find("*/", i + 2)
             if close < 0:
@@ -307,72 +384,32 @@ def _lex(
                 i = n
                 continue
             i = close + 2
-            continue
-        if c == "*" and code_comment_depth and text.startswith("*/", i):
+        elif what == "close" and code_comment_depth:
             code_comment_depth -= 1
             i += 2
-            continue
-        if c in "'\"`":
-            start = i
+        else:  # a character, or `*/` outside a versioned comment: `*`
+            c = text[i]
+            add("punct", c, i, i + 1)
             i += 1
-            out: list[str] = []
-            closed = False
-            while i < n:
-                d = text[i]
-                if d == "\\" and c != "`" and i + 1 < n:
-                    e = text[i + 1]
-                    out.append(_STRING_ESCAPES.get(e, e))
-                    i += 2
-                    continue
-                if d == c:
-                    if i + 1 < n and text[i + 1] == c:
-                        out.append(c)
-                        i += 2
-                        continue
-                    closed = True
-                    i += 1
-                    break
-                out.append(d)
-                i += 1
-            kind = "bt" if c == "`" else "str"
-            if not closed:
-                problems.append((start, f"a {c}-quoted text is never closed"))
-                add(kind, "".join(out), start, n, unterminated=True, secret=True)
+            if c == ";" and not code_comment_depth:
                 break
-            add(kind, "".join(out), start, i)
-            continue
-        if c == "@":
-            add("punct", "@", i, i + 1)
-            i += 1
-            m = _HOST_CHARS.match(text, i)
-            if m is not None:
-                add("word", m.group(), i, m.end())
-                i = m.end()
-            continue
-        m = _WORD_CHARS.match(text, i)
-        if m is not None:
-            add("word", m.group(), i, m.end())
-            i = m.end()
-            continue
-        add("punct", c, i, i + 1)
-        i += 1
     # values after BY / AS / USING / PASSWORD / = are secrets (hidden from texts and messages)
     previous: _Tok | None = None
     for tok in toks:
         if (
             previous is not None
             and tok.kind != "punct"
-            and not tok.is_word("PASSWORD", "RANDOM")
+            and tok.word not in ("PASSWORD", "RANDOM")
             and (
-                previous.is_punct("=")
-                or previous.is_word("BY", "AS", "USING")
-                or (previous.is_word("PASSWORD") and (tok.kind != "word" or _is_hex(tok.text)))
+                (previous.kind == "punct" and previous.text == "=")
+                or previous.word in ("BY", "AS", "USING")
+                or (previous.word == "PASSWORD" and (tok.kind != "word" or _is_hex(tok.text)))
             )
         ):
             tok.secret = True
-        if not tok.is_punct("("):
+        if tok.kind != "punct" or tok.text != "(":
             previous = tok
-    return toks, problems
+    return toks, problems, i
 
 
 _OPENERS = _words("GRANT REVOKE CREATE DROP RENAME ALTER SET FLUSH USE SHOW SELECT EXECUTE")
@@ -1093,10 +1130,21 @@ def _blank(m: re.Match[str]) -> str:
     return re.sub(r"[^\r\n]", " ", m.group())
 
 
+# what a text holds where _CLIENT_NOISE matches, in lower case (ASCII: no other letter
+# matches these ignoring case)
+_NOISE_WORDS = (" for", " row", "empty", "> ")
+
+
 def _strip_client_output(text: str) -> str:
     """Blank the mysql client's table borders, headers and row counts (columns kept)."""
-    text = _BORDER.sub(_blank, text)
-    text = _TABLE_ROW.sub(lambda m: f"{m[1]} {m[2]} {m[3]}", text)
+    if "+" in text:
+        text = _BORDER.sub(_blank, text)
+    if "|" in text:
+        text = _TABLE_ROW.sub(lambda m: f"{m[1]} {m[2]} {m[3]}", text)
+    if text.isascii():
+        low = text.lower()
+        if not any(word in low for word in _NOISE_WORDS):
+            return text
     return _CLIENT_NOISE.sub(_blank, text)
 
 
@@ -1121,6 +1169,137 @@ def _subject(text: str) -> str:
     return flat if len(flat) <= 120 else flat[:117] + "..."
 
 
+# -- the common statements, read without tokens ---------------------------------------------
+#
+# Almost every real file is `CREATE USER 'u'@'h' IDENTIFIED BY 'x';` and `GRANT privs ON
+# db.* TO 'u'@'h' [WITH GRANT OPTION];`, one a line. Where the next statement has exactly
+# such a shape (ASCII names without quotes, spaces or escapes, on one line, ending at `;`
+# or before a line that starts another statement), `_FAST` reads it whole and `_apply_fast`
+# does what `_create` or `_grant` would; anything else goes through `_lex` and
+# `_statement`, from there to the next `;`. tests/test_grants_differential.py holds the two
+# paths to the same result.
+
+# white space and comments between statements (a versioned comment is code: not here),
+# matched atomically (`(?=(x))(?P=x)`): what it skipped is never tried again
+_GAP = (
+    r"(?=(?P<gap>(?:[ \t\r\n]|--(?=[\x00- ]|\Z)[^\r\n]*|#[^\r\n]*"
+    r"|/\*(?!M?!)[\s\S]*?\*/)*))(?P=gap)"
+)
+# a quoted name; none that could make the patterns of `redact_text` match where the parser
+# saw no secret: no `//` (a URL), no BY, AS, USING or PASSWORD just before the closing quote
+_NAME = (
+    r"(?:[0-9A-Za-z_.%:$\-]|/(?!/))*"
+    r"(?<!\W(?i:BY))(?<!\W(?i:AS))(?<!\W(?i:USING))(?<!\W(?i:PASSWORD))"
+)
+_ACCOUNT = rf"(?P<uq>['\"`])(?P<u>{_NAME})(?P=uq)@(?P<hq>['\"`])(?P<h>{_NAME})(?P=hq)"
+_IDENTIFIED_BY = (
+    r"(?:[ \t]+(?i:IDENTIFIED)[ \t]+(?i:BY)(?:[ \t]+(?i:PASSWORD))?[ \t]+"
+    r"(?P<pw>'(?P<pw1>[^'\\\r\n]*)'|\"(?P<pw2>[^\"\\\r\n]*)\"))?"
+)
+_NOT_A_WORD_CHAR = f"(?!{_WORD_CHAR})"
+_PRIV = r"[A-Za-z_]+(?:[ \t]+(?!(?i:ON)[ \t])[A-Za-z_]+)*"  # words up to ON
+_FAST = (
+    _GAP
+    + r"(?P<body>(?:(?P<create>(?i:CREATE)[ \t]+(?i:USER))"
+    + r"|(?i:GRANT)[ \t]+(?P<privs>"
+    + _PRIV
+    + r"(?:[ \t]*,[ \t]*"
+    + _PRIV
+    + r")*)[ \t]+(?i:ON)[ \t]+"
+    + rf"(?:(?P<dbq>['\"`])(?P<qdb>{_NAME})(?P=dbq)|(?P<db>\*|[0-9A-Za-z_$]+))\.\*"
+    + r"[ \t]+(?i:TO))[ \t]+"
+    + _ACCOUNT
+    + _IDENTIFIED_BY
+    + r"(?P<wgo>[ \t]+(?i:WITH)[ \t]+(?i:GRANT)[ \t]+(?i:OPTION))?)"
+    # the end: `;`, or a line that starts a statement, or the end of the text
+    + r"[ \t]*(?:;|(?=(?:\r\n|\r|\n)[ \t\r\n]*(?i:"
+    + "|".join(sorted(_OPENERS))
+    + rf"){_NOT_A_WORD_CHAR})|[ \t\r\n]*\Z)"
+)
+_FAST_GROUPS = ("create", "u", "h", "pw1", "pw2", "privs", "wgo", "qdb", "db")
+# privilege words the shortcut reads (PROXY and role names go to the parser)
+_FAST_PRIVILEGES = (_PRIVILEGE_WORDS - {"PROXY"}) | {"PRIVILEGES"}
+_LEVEL_WORDS = _words("TABLE FUNCTION PROCEDURE PACKAGE")
+
+
+@functools.lru_cache(maxsize=256)
+def _fast_privileges(written: str, grant_option: bool) -> frozenset[str] | None:
+    """The privileges of a GRANT as `_privileges` and `_tail` read them, or None: not for
+    the shortcut."""
+    privs: set[str] = {GRANT_OPTION} if grant_option else set()
+    for item in written.split(","):
+        words = item.upper().split()
+        if not all(word in _FAST_PRIVILEGES for word in words):
+            return None
+        name = " ".join(words)
+        privs.add(ALL if name in ("ALL", ALL) else name)
+    return frozenset(privs)
+
+
+# a statement the shortcut read: its start and end, its redacted text, the account, the
+# password (None: not set), and for a GRANT its privileges and database (else None)
+_FastRead = tuple[int, int, str, str, str, "str | None", "frozenset[str] | None", "str | None"]
+
+
+@functools.cache
+def _fast_pattern() -> re.Pattern[str]:
+    return re.compile(_FAST, re.ASCII)  # compiled when a file is read, not at import
+
+
+def _fast_read(
+    fast: re.Pattern[str], text: str, at: int
+) -> tuple[_FastRead, int, tuple[int, int] | None] | None:
+    """The statement at `at`, where the shortcut's match ends and the span of the password
+    (with its quotes), or None: not for the shortcut."""
+    m = fast.match(text, at)
+    if m is None:
+        return None
+    create, user, host, pw1, pw2, written, wgo, qdb, db = m.group(*_FAST_GROUPS)
+    privs = database = None
+    if create is None:
+        privs = _fast_privileges(written, wgo is not None)
+        if privs is None or (db is not None and db.upper() in _LEVEL_WORDS):
+            return None
+        database = qdb if qdb is not None else db
+    elif wgo is not None:
+        return None
+    start, end = m.span("body")
+    password = pw1 if pw1 is not None else pw2
+    secret = None
+    if password is None:
+        statement_text = text[start:end]
+    else:
+        secret = m.span("pw")
+        statement_text = text[start : secret[0]] + _QUOTED + text[secret[1] : end]
+    if ":" in statement_text and is_secret_name(statement_text):
+        return None  # `redact_text` would look for `name: value`
+    return (start, end, statement_text, user, host, password, privs, database), m.end(), secret
+
+
+def _apply_fast(read: _FastRead, state: _State, where: Location) -> str:
+    """What `_create` or `_grant` do with a statement `_fast_read` read."""
+    _, _, _, user, host, password, privs, database = read
+    key = (user, host.lower())
+    acc = state.accounts.get(key)
+    if privs is None:
+        if acc is None:
+            acc = state.accounts[key] = _Acc(user, host, where, implicit=False)
+        elif acc.implicit:
+            acc.location = where
+            acc.implicit = False
+        if password is not None:
+            acc.has_password = password not in ("", "0x", "0X")
+        return "CREATE USER"
+    if acc is None:
+        acc = state.accounts[key] = _Acc(user, host, where, implicit=True)
+    acc.grants.append(Grant(database, "*", privs, where))  # type: ignore[arg-type]
+    if password is not None:
+        acc.has_password = password not in ("", "0x", "0X")
+        if acc.identified_in_grant is None:
+            acc.identified_in_grant = where
+    return "GRANT"
+
+
 def parse_grants_text(
     text: str,
     rel: str,
@@ -1134,73 +1313,134 @@ def parse_grants_text(
     one outside a password literal gets an OLC005. `engine` and `version` (the server's)
     decide which versioned comments `/*!NNNNN ... */` run (`versioned_comment_runs`).
     """
+    with _collector_paused():
+        return _parse(text, rel, bad_offsets, engine, version)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Without the cyclic garbage collector: a big file makes hundreds of thousands of
+    objects, none in a cycle, and each collection would walk them all again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _parse(
+    text: str,
+    rel: str,
+    bad_offsets: tuple[int, ...],
+    engine: str | None,
+    version: tuple[int, ...] | None,
+) -> Grants:
     pos = _Positions(text)
     text = _strip_client_output(text)
-    toks, lex_problems = _lex(text, pos, engine, version)
+    state = _State()
+    statements: list[Statement] = []
+    secrets: list[tuple[int, int]] = []
+    lex_problems: list[tuple[int, str]] = []
+    unreadable: list[Finding] = []  # the first MAX_FINDINGS_PER_FILE (at most kept)
+    failed = 0  # statements that cannot be read
+    starts = pos.starts
+    pattern = _fast_pattern()
+    at, n = 0, len(text)
+    while at < n:
+        fast = _fast_read(pattern, text, at)
+        if fast is not None:
+            read, at, secret = fast
+            start, end = read[0], read[1]
+            line = bisect.bisect_right(starts, start)
+            column = start - starts[line - 1] + 1
+            where = Location(rel, line, column, line, column + end - start)
+            statements.append(Statement(_apply_fast(read, state, where), where, read[2]))
+            if secret is not None:
+                secrets.append(secret)
+            continue
+        # from here to the next `;`: lexed, split and parsed
+        toks, problems_here, at = _lex(text, pos, engine, version, at)
+        secrets.extend((t.start, t.end) for t in toks if t.secret)
+        lex_problems.extend(problems_here)
+        for chunk in _split_statements(toks):
+            failed += _parse_chunk(text, chunk, rel, pos, state, statements, unreadable)
     problems: list[Finding] = []
     for offset, message in lex_problems:
         line, column = pos.at(offset)
         problems.append(diag(INPUT_VALUE, Level.ERROR, message, Location(rel, line, column)))
     if bad_offsets:
-        problems.extend(_undecodable(bad_offsets, toks, pos, rel))
-    state = _State()
-    statements: list[Statement] = []
-    dropped = 0
-    for chunk in _split_statements(toks):
-        first, last = chunk[0], chunk[-1]
-        end_line, end_column = pos.at(last.end)
-        where = Location(rel, first.line, first.column, end_line, end_column)
-        statement_text = _redacted_text(text, chunk)
-        if any(tok.unterminated for tok in chunk):
-            continue  # already reported by the lexer
-        try:
-            kind = _statement(chunk, state, where)
-        except _Unreadable as exc:
-            if len(problems) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
-                dropped += 1
-                continue
-            message, subject = exc.message, _subject(statement_text)
-            clause = _SECRET_CLAUSE.search(text, first.start, last.end)
-            if clause is not None:
-                # a garbled statement with a password clause (even one that a stray quote
-                # swallowed into a string): its quoting cannot be trusted, so nothing from
-                # the clause on is shown
-                after = [t.text for t in chunk if t.end > clause.start() and t.kind != "punct"]
-                if any(word and word in message for word in after):
-                    message = f"its text from {clause[0].upper()} on is not shown"
-                before = [t.text for t in chunk if t.end <= clause.start()]
-                subject = _subject(" ".join([*before, REDACTED]))
-            related: tuple[Related, ...] = ()
-            if exc.tok is not None and (exc.tok.line, exc.tok.column) != (
-                first.line,
-                first.column,
-            ):
-                here = Location(rel, exc.tok.line, exc.tok.column)
-                related = (Related(here, "the statement cannot be read from here"),)
-            problems.append(
-                diag(
-                    INPUT_VALUE,
-                    Level.ERROR,
-                    f"cannot read this statement: {message}",
-                    Location(rel, first.line, first.column),
-                    subject=subject,
-                    related=related,
-                )
-            )
-            continue
-        statements.append(Statement(kind, where, statement_text))
+        problems.extend(_undecodable(bad_offsets, secrets, pos, rel))
+    # a file's findings stop at MAX_FINDINGS_PER_FILE, those of the lexer and of
+    # undecodable bytes first; the statements past it are counted
+    kept = unreadable[: max(0, MAX_FINDINGS_PER_FILE - len(problems))]
+    problems += kept
     accounts, roles = state.split()
     problems.sort(key=lambda f: f.sort_key())
-    if dropped:
-        problems.append(too_many(INPUT_VALUE, rel, dropped))
-    secrets = tuple((t.start, t.end) for t in toks if t.secret)
-    return Grants(rel, accounts, tuple(statements), tuple(problems), secrets=secrets, roles=roles)
+    if failed > len(kept):
+        problems.append(too_many(INPUT_VALUE, rel, failed - len(kept)))
+    return Grants(
+        rel, accounts, tuple(statements), tuple(problems), secrets=tuple(secrets), roles=roles
+    )
+
+
+def _parse_chunk(
+    text: str,
+    chunk: list[_Tok],
+    rel: str,
+    pos: _Positions,
+    state: _State,
+    statements: list[Statement],
+    unreadable: list[Finding],
+) -> int:
+    """Parse and apply one statement's tokens; 1 when it cannot be read (its finding is
+    added to `unreadable` while that holds fewer than MAX_FINDINGS_PER_FILE)."""
+    first, last = chunk[0], chunk[-1]
+    end_line, end_column = pos.at(last.end)
+    where = Location(rel, first.line, first.column, end_line, end_column)
+    statement_text = _redacted_text(text, chunk)
+    if any(tok.unterminated for tok in chunk):
+        return 0  # already reported by the lexer
+    try:
+        kind = _statement(chunk, state, where)
+    except _Unreadable as exc:
+        if len(unreadable) >= MAX_FINDINGS_PER_FILE:  # counted, not kept
+            return 1
+        message, subject = exc.message, _subject(statement_text)
+        clause = _SECRET_CLAUSE.search(text, first.start, last.end)
+        if clause is not None:
+            # a garbled statement with a password clause (even one that a stray quote
+            # swallowed into a string): its quoting cannot be trusted, so nothing from
+            # the clause on is shown
+            after = [t.text for t in chunk if t.end > clause.start() and t.kind != "punct"]
+            if any(word and word in message for word in after):
+                message = f"its text from {clause[0].upper()} on is not shown"
+            before = [t.text for t in chunk if t.end <= clause.start()]
+            subject = _subject(" ".join([*before, REDACTED]))
+        related: tuple[Related, ...] = ()
+        if exc.tok is not None and (exc.tok.line, exc.tok.column) != (first.line, first.column):
+            here = Location(rel, exc.tok.line, exc.tok.column)
+            related = (Related(here, "the statement cannot be read from here"),)
+        unreadable.append(
+            diag(
+                INPUT_VALUE,
+                Level.ERROR,
+                f"cannot read this statement: {message}",
+                Location(rel, first.line, first.column),
+                subject=subject,
+                related=related,
+            )
+        )
+        return 1
+    statements.append(Statement(kind, where, statement_text))
+    return 0
 
 
 def _undecodable(
-    bad_offsets: tuple[int, ...], toks: list[_Tok], pos: _Positions, rel: str
+    bad_offsets: tuple[int, ...], secret_spans: list[tuple[int, int]], pos: _Positions, rel: str
 ) -> list[Finding]:
-    secret_spans = [(t.start, t.end) for t in toks if t.secret]
     starts = [s for s, _ in secret_spans]
     lines: dict[int, int] = {}
     for offset in bad_offsets:
@@ -1231,14 +1471,17 @@ def decode_grants(data: bytes) -> tuple[str, tuple[int, ...], bool]:
             return data.decode("utf-16"), (), False
         except UnicodeDecodeError:
             return data.decode("utf-16", errors="replace"), (), True
+    try:
+        return data.decode("utf-8-sig"), (), False
+    except UnicodeDecodeError:
+        pass
     raw = data.decode("utf-8-sig", errors="surrogateescape")
-    bad = tuple(i for i, c in enumerate(raw) if "\udc80" <= c <= "\udcff")
-    if not bad:
-        return raw, (), False
-    chars = list(raw)
-    for i in bad:
-        chars[i] = "\ufffd"
-    return "".join(chars), bad, False
+    bad = tuple(m.start() for m in _ESCAPED_BYTE.finditer(raw))
+    return _ESCAPED_BYTE.sub("\ufffd", raw), bad, False
+
+
+# what errors="surrogateescape" makes of an undecodable byte
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def read_grants(

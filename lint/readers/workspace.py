@@ -7,7 +7,6 @@ with secrets redacted, so reporters can show a source line without opening a fil
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 import stat
@@ -18,15 +17,12 @@ from pathlib import Path
 
 from olclint.core.findings import Finding, Level, Location, diag
 from olclint.core.ids import MISSING_INPUT_FILE as MISSING
-from olclint.core.secrets import REDACTED, redact_line, redact_text
+from olclint.core.secrets import REDACTED, redact_lines, redact_text
 from olclint.core.text import printable
 from olclint.readers.winpath import windows_name_problem
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# what a line needs for `redact_line` to change it: a quote or `@` (`redact_text`), or in
-# its lower case a secret word (`is_secret_name`)
-_NEEDLES = ("'", '"', "`", "@", "pass", "pwd", "secret", "token", "credential", "private")
 
 
 def git_probes(start: Path) -> list[Path]:
@@ -81,7 +77,9 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
         if end <= start:
             continue
         hidden = text[start:end]
-        breaks = "".join(m[0] for m in _LINE_BREAK.finditer(hidden))
+        breaks = ""
+        if "\n" in hidden or "\r" in hidden:
+            breaks = "".join(m[0] for m in _LINE_BREAK.finditer(hidden))
         out += [text[at:start], REDACTED, breaks]
         at = end
     out.append(text[at:])
@@ -97,29 +95,6 @@ def split_lines(text: str, lf_only: bool) -> list[str]:
         lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()
-    return lines
-
-
-def _redacted_lines(text: str, lines: list[str], lf_only: bool) -> list[str]:
-    """`lines` (the lines of `text`) with `redact_line` applied to every line that holds a
-    needle; no other line can change, and most files have few such lines or none."""
-    low = text.lower()
-    if len(low) != len(text):  # U+0130 lowers to two characters: offsets differ
-        return [redact_line(line) for line in lines]
-    present = [needle for needle in _NEEDLES if needle in low]
-    if not present:
-        return lines
-    breaks = re.finditer("\n", text) if lf_only else _LINE_BREAK.finditer(text)
-    starts = [0, *(m.end() for m in breaks)]
-    marked: set[int] = set()
-    for needle in present:
-        at = low.find(needle)
-        while at >= 0:
-            index = bisect.bisect_right(starts, at) - 1
-            marked.add(index)
-            at = low.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
-    for index in marked:
-        lines[index] = redact_line(lines[index])
     return lines
 
 
@@ -182,6 +157,8 @@ class Workspace:
             return "."
         if absolute.startswith(self._root_prefix):
             rest = absolute[len(self._root_prefix) :]
+            if rest.startswith((os.sep, "/")):  # `//x` under the root `/`: pathlib decides
+                return None
             return rest.replace(os.sep, "/") if os.sep != "/" else rest
         return None
 
@@ -327,4 +304,4 @@ class Workspace:
         comments inside a statement); the patterns of `olclint.core.secrets` run after.
         """
         text = redact_text(mask_spans(text, secrets))
-        self.sources[rel] = _redacted_lines(text, split_lines(text, lf_only), lf_only)
+        self.sources[rel] = redact_lines(split_lines(text, lf_only))
