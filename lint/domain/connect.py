@@ -439,7 +439,7 @@ def resolve_settings(
     problems: list[Finding] = []
     real = connect_keys(connect_version)
     real_only = {k.key for k in real.values()} - set(SETTINGS)
-    speaks_connect = any(p.key in real_only for f in (*prefs, *overrides) for p in f.properties)
+    speaks_connect = any(not real_only.isdisjoint(f.keys()) for f in (*prefs, *overrides))
     layers = (tuple(overrides), tuple(prefs))
     for name, kind in SETTINGS.items():
         found: list[tuple[Any, ConnectKey | None]] = []  # per layer: (prop, its Connect key)

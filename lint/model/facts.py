@@ -182,36 +182,33 @@ def _secrets(cluster: Cluster) -> tuple[Secret, ...]:
     found: list[Secret] = []
     for node in cluster.nodes:
         for prefs in node.prefs:
-            for prop in prefs.properties:
-                if (prop.secret and not prop.empty) or prop.url_password:
-                    found.append(
-                        Secret(
-                            node.name,
-                            prefs.path,
-                            prop.key,
-                            prop.location,
-                            prop.value_location,
-                            "prefs",
-                            in_url=prop.url_password and not prop.secret,
-                        )
-                    )
-    db = cluster.database
-    if db is not None and db.option_file is not None:
-        for option in db.option_file.options:
-            if option.secret and not option.empty:
-                path = option.location.path
+            for prop in prefs.secret_properties():
                 found.append(
                     Secret(
-                        db.node or "",
-                        path,
-                        option.key,
-                        option.location,
-                        option.value_location,
-                        "option",
-                        group=option.group,
-                        name=option.name,
+                        node.name,
+                        prefs.path,
+                        prop.key,
+                        prop.location,
+                        prop.value_location,
+                        "prefs",
+                        in_url=prop.url_password and not prop.secret,
                     )
                 )
+    db = cluster.database
+    if db is not None and db.option_file is not None:
+        for option in db.option_file.secret_options():
+            found.append(
+                Secret(
+                    db.node or "",
+                    option.location.path,
+                    option.key,
+                    option.location,
+                    option.value_location,
+                    "option",
+                    group=option.group,
+                    name=option.name,
+                )
+            )
     return tuple(found)
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,7 @@ from olclint.core.ids import OPTION_FILE_ERROR as ERROR
 from olclint.core.ids import OPTION_FILE_LINE_IGNORED as IGNORED
 from olclint.core.limits import MAX_FINDINGS_PER_FILE, too_many
 from olclint.core.secrets import REDACTED, is_secret_name, redact_text
+from olclint.readers.bulk import Rows
 from olclint.readers.winpath import windows_name_problem
 from olclint.readers.workspace import Workspace, is_absolute_ref
 
@@ -75,7 +77,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """One `name[=value]` line of a group, as the server reads it.
 
@@ -96,7 +98,7 @@ class Option:
     empty: bool = False  # no value, or an empty one (`password=`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupHeader:
     """A `[group]` line; `name` is lowercased, as between the brackets (trailing blanks cut)."""
 
@@ -104,11 +106,31 @@ class GroupHeader:
     location: Location
 
 
+# An option of a common line, before it is asked for: (group, name, key, value, path, line,
+# column, end column, value column or None for no `=`, secret, empty); a group header's:
+# (name, path, line, column, end column)
+_Row = tuple
+_GROUP_OF, _SECRET_OF, _EMPTY_OF = 0, 9, 10
+
+
+def _option_of(row: _Row) -> Option:
+    group, name, key, value, path, line, column, end, v, secret, empty = row
+    here = Location(path, line, column, line, end)
+    at = None if v is None else Location(path, line, v, line, end)
+    return Option(group, name, key, value, here, at, secret, value, empty)
+
+
+def _header_of(row: _Row) -> GroupHeader:
+    name, path, line, column, end = row
+    return GroupHeader(name, Location(path, line, column, line, end))
+
+
 @dataclass(frozen=True)
 class OptionFile:
     path: str
-    options: tuple[Option, ...] = ()
-    groups: tuple[GroupHeader, ...] = ()
+    # the options and `[group]` lines in order, as values or rows (`_Row`): see `Rows`
+    option_rows: Rows = field(default_factory=lambda: Rows((), _option_of), repr=False)
+    group_rows: Rows = field(default_factory=lambda: Rows((), _header_of), repr=False)
     files: tuple[str, ...] = ()
     diagnostics: tuple[Finding, ...] = ()
     fatal: bool = False
@@ -117,10 +139,41 @@ class OptionFile:
     # collected with their modes (rsync -a, tar -p)
     modes: tuple[tuple[str, int], ...] = ()
 
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """Every option, in the order the server reads them."""
+        return self.option_rows.values()
+
+    @property
+    def groups(self) -> tuple[GroupHeader, ...]:
+        """Every `[group]` line, in order."""
+        return self.group_rows.values()
+
+    @functools.cached_property
+    def _by_group(self) -> dict[str, list[int]]:
+        """group key -> the indexes of its options, built on the first `options_for`."""
+        by: dict[str, list[int]] = {}
+        for i, item in enumerate(self.option_rows.raw()):
+            by.setdefault(item[_GROUP_OF] if type(item) is tuple else item.group, []).append(i)
+        return by
+
     def options_for(self, groups: Iterable[str]) -> tuple[Option, ...]:
         """The options of these groups (case-insensitive), in the order the server reads them."""
         wanted = {group_key(g) for g in groups}
-        return tuple(o for o in self.options if o.group in wanted)
+        picked = sorted(i for group in wanted for i in self._by_group.get(group, ()))
+        return tuple(self.option_rows[i] for i in picked)
+
+    def secret_options(self) -> tuple[Option, ...]:
+        """The options whose value is a secret and not empty, in order."""
+        picked = []
+        for i, item in enumerate(self.option_rows.raw()):
+            if type(item) is tuple:
+                secret, empty = item[_SECRET_OF], item[_EMPTY_OF]
+            else:
+                secret, empty = item.secret, item.empty
+            if secret and not empty:
+                picked.append(self.option_rows[i])
+        return tuple(picked)
 
     def last(self, key: str, groups: Iterable[str]) -> Option | None:
         """The option of `key` (dash or underscore alike) that wins in these groups, if any."""
@@ -194,16 +247,29 @@ def _file_text(data: bytes, codec: str) -> str:
 # -- the reader ------------------------------------------------------------------------
 
 
-def _physical_lines(data: bytes) -> Iterable[bytes]:
-    """The lines as fgets() sees them: split after each LF only, LF kept."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        if end < 0:
-            yield data[start:]
-            return
-        yield data[start : end + 1]
-        start = end + 1
+# The lines most files are made of, found in one pass over the file: at each line start,
+# a `[group]` or `name[=value]` line of plain ASCII (no quotes, backslashes or NULs, white
+# space only spaces and tabs, and CR before the LF; a name of letters, digits and `_.-`),
+# at most one fgets() read long (LINE_CHUNK bytes with its LF), or else an empty match at
+# any line that is not a short blank or comment line. Blank and comment lines are skipped
+# inside the search; the lines of the empty matches go through `_Reader._physical`. Each
+# part can end in one place only (a value starts and ends with no blank, the blanks after
+# it are only there), and no part looks further than LINE_CHUNK bytes, so a line that
+# fails costs time in proportion to its length at most.
+_PLAIN = rb"[^\x00-\x20\x7f-\xff#\"'\\]+"
+_COMMON = re.compile(
+    rb"^(?:(?=[^\n]{0,4093}(?:\n|\Z))(?P<lead>[ \t]*)"
+    rb"(?:\[(?P<group>[A-Za-z0-9_.\-]+)\][^\n\0]*"
+    rb"|(?P<name>[A-Za-z0-9_.\-]+)[ \t\r]*"
+    rb"(?:(?P<eq>=)[ \t\r]*(?:(?P<value>" + _PLAIN + rb"(?:[ \t]+" + _PLAIN + rb")*)[ \t\r]*)?)?"
+    rb"(?P<comment>\#[^\n\0]*)?)"
+    rb"(?:\n|\Z)"
+    rb"|(?![ \t\r]{0,64}(?:[#;][^\n\0]{0,4000})?(?:\n|\Z)))",
+    re.M,
+)
+_LEAD, _GROUP, _NAME, _EQ, _VALUE, _COMMENT = (
+    _COMMON.groupindex[g] for g in ("lead", "group", "name", "eq", "value", "comment")
+)
 
 
 def _comment_start(line: bytes, start: int) -> int:
@@ -266,8 +332,8 @@ class _Reader:
     include_exts: tuple[str, ...]
     # absolute folder on the database server -> its collected copy in the repository
     include_map: dict[str, Path] = field(default_factory=dict)
-    options: list[Option] = field(default_factory=list)
-    groups: list[GroupHeader] = field(default_factory=list)
+    options: list[Option | _Row] = field(default_factory=list)  # see OptionFile
+    groups: list[GroupHeader | _Row] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     diagnostics: list[Finding] = field(default_factory=list)
     reads: int = 0
@@ -340,31 +406,94 @@ class _Reader:
         return ok
 
     def _read_lines(self, f: _File, level: int, stack: tuple[str, ...]) -> bool:
+        """The lines of one file, in one pass: `_COMMON` finds the plain `[group]` and
+        `name[=value]` lines and the unusual ones; the unusual ones (and an option before
+        any group) go through `_physical`, the server's reader step by step. A common line
+        is ASCII up to what is located in it, so its columns are byte offsets."""
+        data, rel = f.data, f.rel
+        options, headers = self.options, self.groups
+        names: dict[bytes, tuple[str, str, bool]] = {}  # name as written -> name, key, secret
+        groups: dict[bytes, str] = {}
         group: str | None = None
-        for number, physical in enumerate(_physical_lines(f.data), start=1):
-            for start in range(0, max(len(physical), 1), LINE_CHUNK):
-                chunk = physical[start : start + LINE_CHUNK]
-                if start == 0 and len(physical.rstrip(b"\n")) > LINE_CHUNK and not self._mute:
-                    self.ignored(
-                        f"line {number} is longer than {LINE_CHUNK} bytes; the server cuts it "
-                        "and reads the rest as a line of its own",
-                        self._loc(f, number, physical, LINE_CHUNK),
-                        f"{f.rel}:long-line",
-                    )
-                nul = chunk.find(b"\0")
-                if nul >= 0:
-                    if not self._mute:
-                        self.ignored(
-                            f"line {number} holds a NUL byte; the server ignores the rest of "
-                            "the line",
-                            self._loc(f, number, physical, start + nul),
-                            f"{f.rel}:nul",
-                        )
-                    chunk = chunk[:nul]
-                ok, group = self._line(f, number, physical, start, chunk, group, level, stack)
+        last, number = 0, 1
+        for m in _COMMON.finditer(data):
+            start, end = m.span()
+            number += data.count(b"\n", last, start)
+            last = start
+            written = m[_GROUP]
+            if start == end or (group is None and written is None):
+                eol = data.find(b"\n", start)
+                physical = data[start:] if eol < 0 else data[start : eol + 1]
+                ok, group = self._physical(f, number, physical, group, level, stack)
                 if not ok:
                     return False
+                continue
+            p = m.end(_LEAD) - start + 1  # the column of '[' or of the name
+            if written is not None:
+                name = groups.get(written)
+                if name is None:
+                    name = groups[written] = decode(written.lower(), f.codec)
+                headers.append((name, rel, number, p, m.end(_GROUP) - start + 2))
+                group = name
+                continue
+            written = m[_NAME]
+            known = names.get(written)
+            if known is None:
+                name = decode(written, f.codec)
+                known = names[written] = (name, option_key(name), is_secret_name(name))
+            name, key, secret = known
+            if m.start(_EQ) < 0:
+                if secret:
+                    name = redact_text(name)  # as _option does (a plain name keeps its text)
+                    key = option_key(name)
+                end = m.end(_NAME) - start + 1
+                options.append((group, name, key, None, rel, number, p, end, None, secret, True))
+                continue
+            v, ve = m.span(_VALUE)
+            if v >= 0:
+                raw = REDACTED if secret else m[_VALUE].decode("ascii")
+                v, ve = v - start, ve - start
+            else:  # `name=`: the value is empty where the comment or the line ends
+                comment = m.start(_COMMENT)
+                v = ve = (end if comment < 0 else comment) - start
+                raw = REDACTED if secret else ""
+            row = (group, name, key, raw, rel, number, p, ve + 1, v + 1, secret, v == ve)
+            options.append(row)
         return True
+
+    def _physical(
+        self,
+        f: _File,
+        number: int,
+        physical: bytes,
+        group: str | None,
+        level: int,
+        stack: tuple[str, ...],
+    ) -> tuple[bool, str | None]:
+        """One physical line (LF kept) as fgets() reads it: cut in chunks of LINE_CHUNK
+        bytes, each up to a NUL read as a line of its own."""
+        for start in range(0, max(len(physical), 1), LINE_CHUNK):
+            chunk = physical[start : start + LINE_CHUNK]
+            if start == 0 and len(physical.rstrip(b"\n")) > LINE_CHUNK and not self._mute:
+                self.ignored(
+                    f"line {number} is longer than {LINE_CHUNK} bytes; the server cuts it "
+                    "and reads the rest as a line of its own",
+                    self._loc(f, number, physical, LINE_CHUNK),
+                    f"{f.rel}:long-line",
+                )
+            nul = chunk.find(b"\0")
+            if nul >= 0:
+                if not self._mute:
+                    self.ignored(
+                        f"line {number} holds a NUL byte; the server ignores the rest of the line",
+                        self._loc(f, number, physical, start + nul),
+                        f"{f.rel}:nul",
+                    )
+                chunk = chunk[:nul]
+            ok, group = self._line(f, number, physical, start, chunk, group, level, stack)
+            if not ok:
+                return False, group
+        return True, group
 
     def _loc(
         self, f: _File, number: int, physical: bytes, begin: int, end: int | None = None
@@ -738,8 +867,8 @@ class _Reader:
         ]
         return OptionFile(
             path=path,
-            options=tuple(self.options),
-            groups=tuple(self.groups),
+            option_rows=Rows(self.options, _option_of),
+            group_rows=Rows(self.groups, _header_of),
             files=tuple(self.files),
             diagnostics=(*self.diagnostics, *over),
             fatal=fatal,

@@ -86,6 +86,18 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def split_lines(text: str, lf_only: bool) -> list[str]:
+    """The lines of `text` (no line end kept; no empty line after a last line end): split
+    at LF, CRLF or CR, or at LF only (a CR before it dropped)."""
+    if lf_only:
+        lines = [line.removesuffix("\r") for line in text.split("\n")]
+    else:
+        lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
@@ -291,12 +303,5 @@ class Workspace:
         are hidden whatever their spelling (escapes, continuation lines, doubled quotes,
         comments inside a statement); the patterns of `olclint.core.secrets` run after.
         """
-        text = mask_spans(text, secrets)
-        text = redact_text(text)
-        if lf_only:
-            lines = [line.removesuffix("\r") for line in text.split("\n")]
-        else:
-            lines = _LINE_BREAK.split(text)
-        if lines and lines[-1] == "":
-            lines.pop()
-        self.sources[rel] = redact_lines(lines)
+        text = redact_text(mask_spans(text, secrets))
+        self.sources[rel] = redact_lines(split_lines(text, lf_only))
