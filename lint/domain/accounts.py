@@ -256,6 +256,11 @@ class _Index:
 _INDEXES: dict[int, tuple[Sequence[AccountLike], dict[str | None, _Index]]] = {}
 
 
+def forget_indexes() -> None:
+    """Let the indexes go (they hold their account lists): once a cluster is checked."""
+    _INDEXES.clear()
+
+
 def _frozen(groups: dict) -> dict:
     return {k: _frozen(v) if isinstance(v, dict) else tuple(v) for k, v in groups.items()}
 

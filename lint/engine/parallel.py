@@ -129,6 +129,7 @@ def check_one(
     """Build one cluster and run the rules on it; an exception becomes a notification."""
     from dataclasses import replace
 
+    from olclint.domain.accounts import forget_indexes
     from olclint.engine.runner import run_rules
     from olclint.model.build import build_cluster
 
@@ -139,6 +140,8 @@ def check_one(
             result = run_rules(cluster, rules, today)
         except Exception as exc:  # a bug in olclint: report it, check the other clusters
             result = failed_result(cluster_file, ws, exc)
+        finally:
+            forget_indexes()  # the account indexes of this cluster's grants
     return replace(result, looked=tuple(sorted(ws.looked))), ws.sources
 
 
