@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| at most 2.5x | {_cell(r_yl <= 2.5)} |",
         f"| the same against bare `python -c pass` | {r_bare:.1f}x "
         f"({bare.median * 1000:.0f} ms) | at most 20x | {_cell(r_bare <= 20)} |",
-        f"| second run on unchanged files (result cache) | {r_warm:.2f}x yamllint "
+        f"| second run on unchanged files (report cache) | {r_warm:.2f}x yamllint "
         f"({warm.median * 1000:.0f} ms) | at most 1.0x yamllint | {_cell(r_warm <= 1.0)} |",
         f"| 1,000 extensions, 1,000 grant rows | {ext1000.median:.2f} s "
         f"| at most 1.0 s | {_cell(ext1000.median <= 1.0)} |",
