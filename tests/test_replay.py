@@ -301,6 +301,40 @@ def test_a_new_cluster_in_a_folder_discovery_walked_misses(repo, capsys, monkeyp
     _miss(capsys, monkeypatch, runs, _command(repo), new_cluster)
 
 
+def test_a_link_whose_target_becomes_a_cluster_file_misses(repo, capsys, monkeypatch, runs):
+    """Discovery skips a `cluster.yaml` that leads to a folder and asks nothing more about
+    it: the listing records what a link leads to."""
+    stash = repo / ".stash"
+    (stash / "c").mkdir(parents=True)
+    shutil.copytree(EXAMPLE, repo / "prod-us")
+    (repo / "prod-us" / "cluster.yaml").unlink()
+    (repo / "prod-us" / "cluster.yaml").symlink_to(Path("..") / ".stash" / "c")
+
+    def becomes_a_file() -> None:
+        (stash / "c").rmdir()
+        (stash / "c").write_text((EXAMPLE / "cluster.yaml").read_text())
+
+    _miss(capsys, monkeypatch, runs, _command(repo), becomes_a_file)
+
+
+def test_a_link_in_an_includedir_whose_target_becomes_a_file_misses(
+    repo, capsys, monkeypatch, runs
+):
+    master = repo / "prod-eu" / "master01"
+    (master / "conf.d").mkdir()
+    with (master / "my.ini").open("a") as ini:
+        ini.write("!includedir conf.d\n")
+    shared = repo / ".shared"
+    (shared / "extra.cnf").mkdir(parents=True)
+    (master / "conf.d" / "extra.cnf").symlink_to(Path("..") / ".." / ".." / ".shared" / "extra.cnf")
+
+    def becomes_a_file() -> None:
+        (shared / "extra.cnf").rmdir()
+        (shared / "extra.cnf").write_text("[mysqld]\nskip-grant-tables\n")
+
+    _miss(capsys, monkeypatch, runs, _command(repo), becomes_a_file)
+
+
 def test_a_git_folder_nearer_than_the_root_misses(repo, capsys, monkeypatch, runs):
     argv = [*_command(repo / "prod-eu")]  # no --root: the root is the work tree's top
     _miss(capsys, monkeypatch, runs, argv, lambda: (repo / "prod-eu" / ".git").mkdir())

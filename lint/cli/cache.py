@@ -96,7 +96,7 @@ def load(key: str, root: Path) -> dict | None:
     if not isinstance(entry, dict) or entry.get("key") != key or entry.get("format") != FORMAT:
         return None
     looked = entry.get("looked")
-    if not isinstance(looked, list) or entry.get("state") != paths_state(root, looked)[0]:
+    if not isinstance(looked, list) or entry.get("state") != paths_state(root, looked, kinds=True)[0]:
         return None
     return entry
 
@@ -121,7 +121,7 @@ def store(key: str, root: Path, looked: list[str], payload: dict, started_ns: in
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        state, newest = paths_state(root, looked)
+        state, newest = paths_state(root, looked, kinds=True)
         if newest >= started_ns:
             return
         entry = {"format": FORMAT, "key": key, "looked": looked, "state": state, **payload}

@@ -126,9 +126,22 @@ def _names(path: str) -> list:
 
 
 def _kinds(path: str) -> list:
-    """Each entry's name and kind (folder, link), so a file replaced by a folder shows."""
+    """Each entry's name and kind (folder, link, and for a link what it leads to), so a
+    file replaced by a folder shows, and so does a link whose target becomes a file: a
+    reader that skipped the entry as a folder (`cluster.yaml` in discovery, `!includedir`)
+    asked nothing else about it."""
     with os.scandir(path) as entries:
-        return sorted((e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in entries)
+        return sorted(_kind(e) for e in entries)
+
+
+def _kind(entry: os.DirEntry) -> tuple:
+    if not entry.is_symlink():
+        return (entry.name, entry.is_dir(follow_symlinks=False), False, None)
+    try:
+        led = (entry.is_dir(), entry.is_file())
+    except OSError:
+        led = None
+    return (entry.name, False, True, led)
 
 
 def paths_state(root, looked, *, kinds: bool = False) -> tuple[str, int]:
