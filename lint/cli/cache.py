@@ -96,7 +96,10 @@ def load(key: str, root: Path) -> dict | None:
     if not isinstance(entry, dict) or entry.get("key") != key or entry.get("format") != FORMAT:
         return None
     looked = entry.get("looked")
-    if not isinstance(looked, list) or entry.get("state") != paths_state(root, looked, kinds=True)[0]:
+    if (
+        not isinstance(looked, list)
+        or entry.get("state") != paths_state(root, looked, kinds=True)[0]
+    ):
         return None
     return entry
 
