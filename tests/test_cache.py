@@ -14,6 +14,7 @@ import pytest
 
 import olclint
 from olclint.cli import check as check_stage
+from olclint.cli import replay
 from olclint.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +24,11 @@ MARKER = re.compile(rb"s3cr3t|hunter2", re.I)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / ".git").mkdir()
     shutil.copytree(EXAMPLE, tmp_path / "prod-eu")
+    # the files were just made: no margin for coarse file times, or no run would be stored
+    monkeypatch.setattr(replay, "MARGIN_NS", 0)
     return tmp_path
 
 
@@ -169,7 +172,8 @@ def test_an_unwritable_cache_folder_is_no_cache(repo, capsys, checks, monkeypatc
     assert (first, checks) == (second, [1, 1])
 
 
-def test_the_cache_holds_no_secret(tmp_path, capsys):
+def test_the_cache_holds_no_secret(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(replay, "MARGIN_NS", 0)  # the files were just made
     (tmp_path / ".git").mkdir()
     shutil.copytree(SECRETS, tmp_path / "secrets")
     first = _run(tmp_path, capsys, "--today", "2026-01-15")
@@ -341,3 +345,56 @@ def test_a_file_two_clusters_read_has_its_suppression_comments_once(repo: Path, 
     assert [(r["location"]["path"], r["location"]["line"]) for r in unused] == [
         ("shared/grants.sql", grants.count("\n") + 1)
     ]
+
+
+def test_a_file_changed_after_it_was_read_is_not_stored_whatever_the_clock(
+    repo, capsys, checks, monkeypatch: pytest.MonkeyPatch
+):
+    """A file edited while the run goes on, its time from another clock (a share): the
+    run is not stored, since the file is no longer in the state it was read in."""
+    from olclint.readers.workspace import Workspace
+
+    grants = repo / "prod-eu" / "master01" / "grants.sql"
+    real = Workspace._read
+    edited: list[Path] = []
+
+    def read_then_edit(self, path):
+        found = real(self, path)
+        if Path(path) == grants and not edited:
+            edited.append(grants)
+            grants.write_text(grants.read_text() + "-- edited\n")
+        return found
+
+    import time
+
+    ahead = time.time_ns
+    # this machine's clock 10 s ahead of the file times (a share's clock): no margin helps
+    monkeypatch.setattr(time, "time_ns", lambda: ahead() + 10 * 10**9)
+    monkeypatch.setattr(Workspace, "_read", read_then_edit)
+    _run(repo, capsys, "--today", "2026-01-15")
+    assert (_entries(), checks) == ([], [1])
+    _run(repo, capsys, "--today", "2026-01-15")
+    assert (len(_entries()), checks) == (1, [1, 1])
+
+
+def test_a_read_error_that_the_files_state_does_not_explain_is_not_stored(
+    repo, capsys, checks, monkeypatch: pytest.MonkeyPatch
+):
+    """Too many open files once: that run's OLC002 is not stored, the next run reads."""
+    import errno
+
+    grants = os.path.abspath(repo / "prod-eu" / "master01" / "grants.sql")
+    real_open = os.open
+    failed: list[str] = []
+
+    def once(path, *args, **kwargs):
+        if os.path.abspath(path) == grants and not failed:
+            failed.append(grants)
+            raise OSError(errno.EMFILE, "Too many open files")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", once)
+    _code, first = _run(repo, capsys, "--today", "2026-01-15")
+    assert "Too many open files" in first and _entries() == []
+    _code, second = _run(repo, capsys, "--today", "2026-01-15")
+    assert "Too many open files" not in second and checks == [1, 1]

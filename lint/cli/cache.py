@@ -104,14 +104,24 @@ def load(key: str, root: Path) -> dict | None:
     return entry
 
 
-def store(key: str, root: Path, looked: list[str], payload: dict, started_ns: int) -> None:
+def store(
+    key: str,
+    root: Path,
+    looked: list[str],
+    payload: dict,
+    started_ns: int,
+    read_rows: dict | None = None,
+) -> None:
     """Write the entry (atomically, through the one writer) and keep the cache small.
 
     Not stored: a run that looked inside `.git` (which changes with every commit), one
     that looked at a path that looks like it holds a secret (`!include x # password=...`
     names a file of that name: the path would be stored in clear), and a
     run during which something it looked at changed (a time at or after `started_ns`,
-    when the check began): its results may be of the old state, its key of the new."""
+    when the check began, less the report cache's margin for coarse file times; or a file
+    whose state is not the one it was read in, whatever the clocks say): its results may
+    be of the old state, its key of the new. A run that met a read error its paths' state
+    does not explain (`Workspace.read_rows`) is not stored either."""
     from olclint.core.writer import Writer
 
     git = os.path.join(os.path.abspath(root), ".git")
@@ -125,7 +135,7 @@ def store(key: str, root: Path, looked: list[str], payload: dict, started_ns: in
     try:
         folder.mkdir(parents=True, exist_ok=True)
         state, newest = paths_state(root, looked, kinds=True)
-        if newest >= started_ns:
+        if newest >= started_ns - replay.MARGIN_NS or not replay.as_read(read_rows or {}):
             return
         entry = {"format": FORMAT, "key": key, "looked": looked, "state": state, **payload}
         data = pickle.dumps(entry, protocol=4)

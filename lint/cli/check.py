@@ -389,6 +389,7 @@ class Checked:
     looked: set = field(default_factory=set)  # every path the readers asked about
     inline: list = field(default_factory=list)  # the inline suppression comments, by file
     read: set = field(default_factory=set)  # every file whose lines were read (relative)
+    read_rows: dict = field(default_factory=dict)  # each file read -> its state as read
 
 
 def _pictures(clusters, findings: Iterable[Finding], today: dt.date) -> tuple:
@@ -412,7 +413,8 @@ def check(run: Run, cluster_files: list[Path]) -> Checked:
     if key is not None:
         from olclint.cli import cache
 
-        cache.store(key, run.root, sorted(checked.looked), _to_cache(checked), started)
+        payload = _to_cache(checked)
+        cache.store(key, run.root, sorted(checked.looked), payload, started, checked.read_rows)
     return checked
 
 
@@ -504,8 +506,10 @@ def _collect(run: Run, results, files: _Files, cluster_files: list[Path], ws, pi
     inline: list = []
     read: set[str] = set()
     baselined = {entry.path for entry in run.entries or ()}
+    read_rows: dict[str, tuple] = {}
     for result, sources in results:
         looked.update(result.looked)
+        read_rows.update(result.read_rows)
         if not is_failure(result):
             files.add_cluster(result.cluster, _ran(result.cluster, active, result.notifications))
             if result.cluster.usable and pictures:
@@ -533,6 +537,7 @@ def _collect(run: Run, results, files: _Files, cluster_files: list[Path], ws, pi
         looked,
         inline,
         read,
+        read_rows,
     )
 
 
@@ -868,7 +873,8 @@ def run_check(args: argparse.Namespace, recording: Recording | None = None) -> i
     if probes is not None:
         times = (report.start_time_utc, report.end_time_utc)
         looked |= depends_on(run, checked)
-        recording.check(run.root, looked, probes, times, report.verdict.exit_code)
+        code = report.verdict.exit_code
+        recording.check(run.root, looked, probes, times, code, checked.read_rows)
     return report.verdict.exit_code
 
 

@@ -121,6 +121,22 @@ def stat_row(path: str) -> tuple:
     return (path, *rows, link)
 
 
+def as_read(read_rows: dict) -> bool:
+    """Whether every file read is still in the state it was read in (a file's times may
+    come from another clock: a share, a virtual machine), and no read met an error its
+    path's state does not explain."""
+    for path, row in read_rows.items():
+        if row[0] == "unstable":
+            return False
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return False
+        if (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != row:
+            return False
+    return True
+
+
 def _names(path: str) -> list:
     return sorted(os.listdir(path))
 
@@ -476,10 +492,11 @@ class Recording:
             for tee in self._tees:
                 tee.forward = True
 
-    def check(self, root, paths, probes, times: tuple[str, str], code: int) -> None:
+    def check(self, root, paths, probes, times: tuple[str, str], code: int, read_rows=None) -> None:
         """What the run depended on (see the module docstring), its report's times and
-        its exit code."""
+        its exit code; `read_rows`: each file read and its state as read."""
         self.noted = {
+            "read_rows": dict(read_rows or {}),
             "root": os.path.abspath(root),
             "paths": sorted(set(paths)),
             "probes": sorted(set(probes)),
@@ -539,6 +556,8 @@ class Recording:
         state, newest = paths_state(entry["root"], paths, kinds=True)
         if newest >= self.started - MARGIN_NS or today() != self.day:
             return None
+        if not as_read(noted["read_rows"]):
+            return None  # changed since it was read, whatever the clocks say
         entry["state"] = state
         return entry
 

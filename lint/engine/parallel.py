@@ -142,7 +142,8 @@ def check_one(
             result = failed_result(cluster_file, ws, exc)
         finally:
             forget_indexes()  # the account indexes of this cluster's grants
-    return replace(result, looked=tuple(sorted(ws.looked))), ws.sources
+    looked, rows = tuple(sorted(ws.looked)), tuple(sorted(ws.read_rows.items()))
+    return replace(result, looked=looked, read_rows=rows), ws.sources
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ class ClusterResult:
     findings: tuple[Finding, ...]
     notifications: tuple[Notification, ...] = ()
     looked: tuple[str, ...] = ()  # the paths its readers asked about (for the result cache)
+    read_rows: tuple[tuple[str, tuple], ...] = ()  # each file read and its state as read
 
 
 def run_rules(

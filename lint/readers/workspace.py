@@ -7,6 +7,7 @@ with secrets redacted, so reporters can show a source line without opening a fil
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -22,6 +23,13 @@ from olclint.core.text import printable
 from olclint.readers.winpath import windows_name_problem
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
+# errors a path's state explains (it is missing, not a folder, too long, a link loop, not
+# readable by its mode): the same next time unless the state changes
+_STABLE_ERRORS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOENT", "ENOTDIR", "ENAMETOOLONG", "ELOOP", "EACCES", "EPERM", "EISDIR")
+    if hasattr(errno, name)
+)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -142,6 +150,9 @@ class Workspace:
     _real_folders: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # every path the readers asked about (absolute): what the result cache keys on
     looked: set[str] = field(default_factory=set, repr=False, compare=False)
+    # each file read (absolute) -> its state as it was read (`stat_row`'s followed part),
+    # or ("unstable", errno) after an error that may not be there next time (EIO, EMFILE)
+    read_rows: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.root))
@@ -229,6 +240,7 @@ class Workspace:
         try:
             mode = os.stat(path).st_mode
         except (OSError, ValueError) as exc:  # ENOENT, EACCES, ENAMETOOLONG, ELOOP, a NUL
+            self._unstable(path, exc)
             if isinstance(exc, FileNotFoundError | NotADirectoryError):
                 msg = f"{what} '{ref}' does not exist"
             else:
@@ -242,6 +254,13 @@ class Workspace:
             msg = f"{what} '{ref}' is not a folder"
             return None, [diag(MISSING, Level.ERROR, msg, where, subject=ref)]
         return path, []
+
+    def _unstable(self, path: Path, exc: Exception) -> None:
+        """Note an error that the path's state does not show (a disk error, too many open
+        files, a Windows sharing violation): a run that met one is not cached."""
+        code = getattr(exc, "errno", None)
+        if isinstance(exc, OSError) and code not in _STABLE_ERRORS:
+            self.read_rows[os.path.abspath(path)] = ("unstable", code)
 
     def read_bytes(
         self, path: Path, where: Location | None, what: str
@@ -274,13 +293,22 @@ class Workspace:
             # O_NONBLOCK: a file swapped for a FIFO after the stat does not block the open
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             with open(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                opened = os.fstat(fd)
+                if not stat.S_ISREG(opened.st_mode):
                     return None, "is not a regular file; it was not read"
+                self.read_rows[os.path.abspath(path)] = (
+                    opened.st_mode,
+                    opened.st_size,
+                    opened.st_mtime_ns,
+                    opened.st_ctime_ns,
+                    opened.st_ino,
+                )
                 # sized by the stat: a read of the limit allocates the limit (8 MiB) per file
                 data = handle.read(st.st_size + 1)
                 if len(data) > st.st_size:  # it grew since the stat
                     data += handle.read(self.max_file_bytes + 1 - len(data))
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+            self._unstable(path, exc)
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             return None, f"cannot be read: {reason}"
         if len(data) > self.max_file_bytes:
