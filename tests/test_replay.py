@@ -335,6 +335,30 @@ def test_a_link_in_an_includedir_whose_target_becomes_a_file_misses(
     _miss(capsys, monkeypatch, runs, _command(repo), becomes_a_file)
 
 
+@pytest.mark.skipif(os.name == "nt", reason="POSIX owners and modes")
+@pytest.mark.parametrize("what", ["entry", "folder"])
+def test_an_entry_others_may_write_is_not_believed(repo, capsys, monkeypatch, runs, what):
+    """A cache folder or entry that another user could have written (a shared or restored
+    cache) answers nothing, for the report cache and the result cache alike."""
+    from olclint.cli import cache
+
+    first = _run(capsys, monkeypatch, _command(repo))
+    folder = Path(os.environ["OLCLINT_CACHE_DIR"])
+    results = list(folder.glob("*.pickle"))
+    assert len(_entries()) == 1 and len(results) == 1
+    assert cache.load(results[0].stem, repo) is not None
+    targets = [*_entries(), *results] if what == "entry" else [folder]
+    for target in targets:
+        target.chmod(target.stat().st_mode | 0o022)
+    try:
+        assert _run(capsys, monkeypatch, _command(repo)) == first
+        assert runs == [1, 1]
+        assert cache.load(results[0].stem, repo) is None
+    finally:
+        for target in targets:
+            target.chmod(target.stat().st_mode & ~0o022)
+
+
 def test_a_git_folder_nearer_than_the_root_misses(repo, capsys, monkeypatch, runs):
     argv = [*_command(repo / "prod-eu")]  # no --root: the root is the work tree's top
     _miss(capsys, monkeypatch, runs, argv, lambda: (repo / "prod-eu" / ".git").mkdir())

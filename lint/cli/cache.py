@@ -90,6 +90,8 @@ def load(key: str, root: Path) -> dict | None:
     path = cache_dir() / f"{key}.pickle"
     try:
         with open(path, "rb") as handle:
+            if not replay.trusted(handle.fileno(), path):
+                return None
             entry = pickle.load(handle)
     except Exception:  # missing, truncated, foreign: a miss
         return None
@@ -133,7 +135,7 @@ def store(
         return  # a path made of what a file says may hold a secret: never written down
     folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         state, newest = paths_state(root, looked, kinds=True)
         if newest >= started_ns - replay.MARGIN_NS or not replay.as_read(read_rows or {}):
             return

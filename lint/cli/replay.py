@@ -121,6 +121,22 @@ def stat_row(path: str) -> tuple:
     return (path, *rows, link)
 
 
+def trusted(fd: int, path: str | os.PathLike) -> bool:
+    """Whether an open cache entry may be believed: on POSIX it and its folder belong to
+    this user and no one else may write them (a shared or restored cache folder could
+    otherwise answer with a report that hides findings; the result cache is a pickle).
+    Windows keeps the user's cache under their own profile (`%LOCALAPPDATA%`)."""
+    if os.name == "nt":
+        return True
+    uid = os.geteuid()
+    try:
+        own = os.fstat(fd)
+        folder = os.stat(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return all(st.st_uid == uid and not st.st_mode & 0o022 for st in (own, folder))
+
+
 def as_read(read_rows: dict) -> bool:
     """Whether every file read is still in the state it was read in (a file's times may
     come from another clock: a share, a virtual machine), and no read met an error its
@@ -347,7 +363,10 @@ def lookup(argv: list[str]) -> dict | None:
         return None
     try:
         key = command_key(argv, today())
-        with open(_entry_path(key), "rb") as handle:
+        path = _entry_path(key)
+        with open(path, "rb") as handle:
+            if not trusted(handle.fileno(), path):
+                return None
             entry = marshal.load(handle)
         if not _valid(entry) or entry.get("key") != key:
             return None
@@ -593,7 +612,7 @@ def _store(key: str, entry: dict) -> None:
     from olclint.core.writer import Writer
 
     folder = Path(cache_dir())
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     Writer(folder).write_bytes(folder / f"{key}{SUFFIX}", marshal.dumps(entry), what="cache")
     entries = sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime_ns)
     for old in entries[:-MAX_ENTRIES]:
