@@ -57,3 +57,19 @@ def test_is_secret_name_tests_each_secret_word():
         False,
         False,
     ]
+
+
+def test_an_oracle_thin_url_hides_its_password() -> None:
+    """`jdbc:oracle:thin:user/password@host`: the credentials come before the host
+    without `//`; the password is hidden in snippets, values and long texts alike."""
+    from olclint.core.secrets import redact_lines, redact_text, url_has_password
+    from olclint.readers.prefs import parse_prefs_text
+
+    line = "database.url=jdbc:oracle:thin:scott/tiger@db1:1521/orcl"
+    hidden = "database.url=jdbc:oracle:thin:scott/********@db1:1521/orcl"
+    assert redact_text(line) == hidden
+    assert url_has_password(line) and not url_has_password(hidden.replace("********", ""))
+    (prop,) = parse_prefs_text(line + "\n", "s/x.prefs").properties
+    assert "tiger" not in prop.value
+    lines = ["# filler"] * 600 + [line.upper().replace("TIGER", "tiger")]
+    assert "tiger" not in redact_lines(lines)[-1]

@@ -42,6 +42,11 @@ _SET_PASSWORD = re.compile(
 # (the user info runs to the last `@` before the query, as the JDBC URL parser reads it,
 # so a password may hold `/` and `@`)
 _URL_USERINFO = re.compile(r"(?P<head>//[^/@:\s]*:)(?P<value>[^?\s]*)(?=@)")
+# Oracle's thin and OCI URLs put the credentials before the host without `//`:
+# `jdbc:oracle:thin:scott/tiger@host:1521/orcl`
+_ORACLE_USERINFO = re.compile(
+    r"(?P<head>jdbc:oracle:[a-z0-9]+:[^/@:\s]*/)(?P<value>[^@\s]*)(?=@)", re.I
+)
 _URL_PARAM = re.compile(
     r"(?P<head>[?&;](?:password|passwd|pwd|[A-Za-z]*Password)=)(?P<value>[^&;\s]*)", re.I
 )
@@ -116,6 +121,8 @@ def redact_text(text: str) -> str:
         text = _UNCLOSED.sub(lambda m: f"{m['head']}'{REDACTED}", text)
     if "@" in text and "//" in text:
         text = _URL_USERINFO.sub(lambda m: f"{m['head']}{REDACTED}", text)
+    if "@" in text and "racle:" in text.lower():
+        text = _ORACLE_USERINFO.sub(lambda m: f"{m['head']}{REDACTED}", text)
     if ("=" in text or ":" in text) and is_secret_name(text):
         text = _URL_PARAM.sub(lambda m: f"{m['head']}{REDACTED}", text)
         text = _assignments(text)
@@ -127,6 +134,8 @@ def url_has_password(text: str) -> bool:
     parameter (`?password=x`, `&pwd=x`, `;password=x`)."""
     userinfo = "@" in text and "//" in text
     if userinfo and any(m["value"] for m in _URL_USERINFO.finditer(text)):
+        return True
+    if "@" in text and any(m["value"] for m in _ORACLE_USERINFO.finditer(text)):
         return True
     return any(m["value"] for m in _URL_PARAM.finditer(text))
 
@@ -157,7 +166,7 @@ def redact_line(line: str) -> str:
 # what a line must hold for `redact_line` to change it, besides BY, AS or USING before a
 # quote: a secret word (`is_secret_name` looks for one, in a key or in the line; PASSWORD
 # holds "pass") or a URL's `//`
-_LINE_WORDS = (*_SECRET_WORDS, "//")
+_LINE_WORDS = (*_SECRET_WORDS, "//", "racle:")
 
 
 def redact_lines(lines: list[str]) -> list[str]:

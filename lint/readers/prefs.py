@@ -407,13 +407,21 @@ class _Reader:
         return PrefsFile(self.rel, rows, tuple(problems), secrets=tuple(self.secrets))
 
 
+_ORACLE_HEAD = re.compile(r"\s*jdbc:oracle:[a-z0-9]+:", re.I)
+
+
 def _url_password(raw: str) -> tuple[int, int] | None:
     """The span in a URL value `...//user:password@host` of its password: what follows
     the first `:` of the user info, which runs to the last `@` before the query, as the
     JDBC URL parser reads it (so a password may hold `/`, `@` or spaces)."""
     slash = raw.find("//")
     if slash < 0:
-        return None
+        oracle = _ORACLE_HEAD.match(raw)  # jdbc:oracle:thin:user/password@host
+        if oracle is None:
+            return None
+        at = raw.find("@", oracle.end())
+        cut = raw.find("/", oracle.end(), at) if at >= 0 else -1
+        return (cut + 1, at) if cut >= 0 and at > cut + 1 else None
     query = raw.find("?", slash)
     at = raw.rfind("@", slash, query if query >= 0 else len(raw))
     colon = raw.find(":", slash + 2, at) if at >= 0 else -1
