@@ -264,3 +264,19 @@ def test_own_line_comments_cover_the_next_other_line(lines: list[str], kind: str
         between = lines[s.line : s.target - 1]
         assert all(text == "# olclint: ignore[OLC1] r" for text in between)
         assert s.target > len(lines) or lines[s.target - 1] != "# olclint: ignore[OLC1] r"
+
+
+def test_a_prefs_comment_ending_in_a_backslash_does_not_continue() -> None:
+    """java.util.Properties never continues a comment line: the mark on the line after
+    one that ends in a backslash is a comment of its own; after an entry's backslash it is
+    part of the entry's value."""
+    from olclint.filter import suppress
+
+    after_comment = ["# note \\", "# olclint: ignore[OLC005] legacy", "merge.local_engines=x"]
+    after_entry = ["key=a \\", "# olclint: ignore[OLC005] legacy", "merge.local_engines=x"]
+    after_both = ["# c \\", "key=a \\", "  \\", "# olclint: ignore[OLC005] x", "k=v"]
+    marks = [
+        [(s.line, s.target) for s in suppress.scan("x.prefs", lines, suppress.PREFS)]
+        for lines in (after_comment, after_entry, after_both)
+    ]
+    assert marks == [[(2, 3)], [], []]

@@ -132,6 +132,18 @@ def _continues(line: str) -> bool:
     return (len(stripped) - len(stripped.rstrip("\\"))) % 2 == 1
 
 
+def _continued(lines: Sequence[str], index: int) -> bool:
+    """Whether a .prefs line is the continuation of an entry, as java.util.Properties reads
+    it: the lines before it end in a backslash back to an entry's line; a comment line
+    (`#` or `!` first) never continues, even when it ends in a backslash."""
+    start = index
+    while start > 0 and _continues(lines[start - 1]):
+        start -= 1
+    # each line from `start` ends in a backslash: the first entry among them goes on to
+    # the line asked about
+    return any(not lines[k].lstrip(" \t\f").startswith(("#", "!")) for k in range(start, index))
+
+
 def _marked(lines: Sequence[str]) -> list[int]:
     """The indexes of the lines that hold `olclint: ignore[` (in any case), found in one
     search over the whole text: most files have none, and no other line can hold a mark."""
@@ -156,7 +168,7 @@ def scan(path: str, lines: Sequence[str], kind: str) -> list[InlineSuppression]:
     own: _Own = []
     found: list[InlineSuppression] = []
     for index in _marked(lines):
-        if kind == PREFS and index > 0 and _continues(lines[index - 1]):
+        if kind == PREFS and _continued(lines, index):
             continue  # the line goes on the entry before it
         scan_line(path, index, lines[index], kind, own, found)
     return covering(path, own, found)
