@@ -122,19 +122,16 @@ def stat_row(path: str) -> tuple:
 
 
 def trusted(fd: int, path: str | os.PathLike) -> bool:
-    """Whether an open cache entry may be believed: on POSIX it and its folder belong to
-    this user and no one else may write them (a shared or restored cache folder could
-    otherwise answer with a report that hides findings; the result cache is a pickle).
-    Windows keeps the user's cache under their own profile (`%LOCALAPPDATA%`)."""
-    if os.name == "nt":
-        return True
-    uid = os.geteuid()
+    """Whether an open cache entry may be believed: it and its folder belong to this user
+    and no one else may write them (a shared or restored cache folder could otherwise
+    answer with a report that hides findings; the result cache is a pickle). Windows keeps
+    the user's cache under their own profile (`%LOCALAPPDATA%`)."""
+    from olclint.core.platform import only_mine
+
     try:
-        own = os.fstat(fd)
-        folder = os.stat(os.path.dirname(os.path.abspath(path)))
+        return only_mine(os.fstat(fd), os.stat(os.path.dirname(os.path.abspath(path))))
     except OSError:
         return False
-    return all(st.st_uid == uid and not st.st_mode & 0o022 for st in (own, folder))
 
 
 def as_read(read_rows: dict) -> bool:

@@ -73,3 +73,12 @@ def start_method(environ: Mapping[str, str] | None = None) -> str:
     ):
         return "fork"
     return "spawn"
+
+
+def only_mine(*states: os.stat_result) -> bool:
+    """Whether files belong to this user and nobody else may write them (POSIX owners and
+    modes). On Windows, where the user's cache lives in their own profile, always True."""
+    if WINDOWS:
+        return True
+    uid = os.geteuid()
+    return all(st.st_uid == uid and not st.st_mode & 0o022 for st in states)
