@@ -141,3 +141,34 @@ def test_paths_under_the_root_slash_are_relative_to_it() -> None:
         "etc/hosts",
         ".",
     ]
+
+
+def test_real_paths_from_resolved_parents_are_those_of_realpath(tmp_path: Path) -> None:
+    """A folder's real path is built from its parent's (one lstat per new folder); it is
+    what os.path.realpath gives for the folder, through links, dangling links and loops."""
+    import random
+
+    root = tmp_path / "r"
+    (root / "a" / "b" / "c").mkdir(parents=True)
+    (root / "x").mkdir()
+    os.symlink(root / "a" / "b", root / "x" / "lb")
+    os.symlink("../a", root / "x" / "rel")
+    os.symlink(root / "nowhere", root / "x" / "dang")
+    os.symlink(root / "x" / "lb", root / "a" / "loop2")
+    os.symlink("loopy", root / "x" / "loopy")
+
+    def reference(path: Path) -> str:  # the folder by realpath, the name by islink
+        folder, name = os.path.split(os.path.abspath(path))
+        full = os.path.join(os.path.realpath(folder), name)
+        return os.path.realpath(full) if os.path.islink(full) else full
+
+    names = ["a", "b", "c", "x", "lb", "rel", "dang", "loop2", "missing", "..", ".", "loopy"]
+    rng = random.Random(7)
+    differ = []
+    for _ in range(100):
+        ws = Workspace(root)  # a new memo now and then, filled in another order
+        for _ in range(100):
+            path = root.joinpath(*(rng.choice(names) for _ in range(rng.randint(1, 6))))
+            if ws._realpath(path) != reference(path):
+                differ.append(path)
+    assert differ == []

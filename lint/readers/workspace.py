@@ -208,13 +208,32 @@ class Workspace:
         folder, name = os.path.split(absolute)
         if not name:
             return os.path.realpath(absolute)
-        real_folder = self._real_folders.get(folder)
-        if real_folder is None:
-            real_folder = self._real_folders[folder] = os.path.realpath(folder)
-        full = os.path.join(real_folder, name)
+        full = os.path.join(self._real_folder(folder), name)
         if os.path.islink(full):
             return os.path.realpath(full)
         return full
+
+    def _real_folder(self, folder: str) -> str:
+        """The real path of an absolute, normalized folder, from its nearest folder already
+        resolved: each folder below it is its parent's real path and its name, unless it
+        is a link (one lstat per new folder, not one per component of its path)."""
+        real = self._real_folders.get(folder)
+        if real is not None:
+            return real
+        pending: list[str] = []
+        while real is None:
+            parent, name = os.path.split(folder)
+            if not name or parent == folder:  # the top: `/`, a drive, a share
+                real = self._real_folders[folder] = os.path.realpath(folder)
+                break
+            pending.append(folder)
+            folder = parent
+            real = self._real_folders.get(folder)
+        for below in reversed(pending):
+            full = os.path.join(real, os.path.basename(below))
+            real = os.path.realpath(full) if os.path.islink(full) else full
+            self._real_folders[below] = real
+        return real
 
     def resolve(
         self, base_dir: Path, ref: str, where: Location | None, what: str, *, kind: str = "file"
