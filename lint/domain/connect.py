@@ -441,6 +441,7 @@ def resolve_settings(
     real_only = {k.key for k in real.values()} - set(SETTINGS)
     speaks_connect = any(not real_only.isdisjoint(f.keys()) for f in (*prefs, *overrides))
     layers = (tuple(overrides), tuple(prefs))
+    present: set[str] = set().union(*(f.keys() for f in (*prefs, *overrides)))
     for name, kind in SETTINGS.items():
         found: list[tuple[Any, ConnectKey | None]] = []  # per layer: (prop, its Connect key)
         if name in key_map:
@@ -450,6 +451,8 @@ def resolve_settings(
             candidates = [(own.key, own)] if own is not None else []
             if own is None or own.key != name:
                 candidates.append((name, None))
+        if name not in inline and all(key not in present for key, _ in candidates):
+            continue  # in no file of this server and not inline: nothing to read or report
         for layer in layers:
             best = None
             for key, connect_key in candidates:
