@@ -220,6 +220,8 @@ class Workspace:
         real = self._real_folders.get(folder)
         if real is not None:
             return real
+        if "\0" in folder:
+            return os.path.realpath(folder)  # raises ValueError, as for any such path
         pending: list[str] = []
         while real is None:
             parent, name = os.path.split(folder)
