@@ -56,6 +56,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -886,6 +887,7 @@ def _strict_item(item: str, index: int) -> bool:
     return value(first)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of a field's text; fields repeat
 def _strict_field(text: str, index: int) -> bool:
     if index == DOM:
         if text in ("?", "L", "LW") or re.fullmatch("L-[0-9]+W?", text):
@@ -1074,4 +1076,8 @@ def _parse_cron(text: str) -> CronExpr:
 
 
 def _shortest_month(month: int) -> int:
-    return 28 if month == 2 else calendar.monthrange(2001, month)[1]
+    held = _SHORTEST_MONTH.get(month)
+    return held if held is not None else calendar.monthrange(2001, month)[1]
+
+
+_SHORTEST_MONTH = {m: 28 if m == 2 else calendar.monthrange(2001, m)[1] for m in range(1, 13)}
