@@ -280,3 +280,16 @@ def test_daily_offset_sampling_finds_every_change_of_every_zone():
         != _offset_segments(ZoneInfo(name), lo, hi, 3600)
     ]
     assert differ == []
+
+
+def test_the_zone_days_shared_by_a_run_keep_a_bounded_number_of_day_lists() -> None:
+    """The zone days live for the whole run (shared by its clusters): their memo of firing
+    days per set of days is bounded, however many distinct schedules a repository has."""
+    from olclint.domain import schedule
+
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    days = schedule._ZoneDays(ZoneInfo("Europe/Paris"), first, last)
+    for a in range(2026, 2100):
+        for b in range(a + 1, a + 5):
+            days.firing_days(parse_cron(f"0 0 3 * * ? {a},{b}"), first, last)
+    assert 0 < len(days._days) <= schedule._DAY_KEYS < 74 * 4
