@@ -279,23 +279,16 @@ def test_a_repository_keeps_only_the_lines_a_report_can_show(
         return checked
 
     monkeypatch.setattr(check_stage, "_check", spying)
+
+    def report(fmt: str) -> tuple[int, str]:
+        argv = ["check", str(repo), "--root", str(repo), "--today", "2026-01-15", "--no-cache"]
+        code = main([*argv, "--format", fmt])
+        return code, capsys.readouterr().out
+
     reports = {}
     for fmt in ("text", "sarif"):
         capsys.readouterr()
-        code = main(
-            [
-                "check",
-                str(repo),
-                "--root",
-                str(repo),
-                "--today",
-                "2026-01-15",
-                "--no-cache",
-                "--format",
-                fmt,
-            ]
-        )
-        reports[fmt] = (code, capsys.readouterr().out)
+        reports[fmt] = report(fmt)
     checked = kept[-1]
     kept_paths = set(checked.workspace.sources)
     assert kept_paths == check_stage._shown_paths(checked.findings) & checked.read
@@ -307,20 +300,7 @@ def test_a_repository_keeps_only_the_lines_a_report_can_show(
     monkeypatch.setattr(check_stage, "_shown_paths", lambda findings: {p for p in checked.read})
     for fmt, (code, out) in reports.items():
         capsys.readouterr()
-        again = main(
-            [
-                "check",
-                str(repo),
-                "--root",
-                str(repo),
-                "--today",
-                "2026-01-15",
-                "--no-cache",
-                "--format",
-                fmt,
-            ]
-        )
-        text = capsys.readouterr().out
+        again, text = report(fmt)
         if fmt == "sarif":  # the times of the run differ
             out, text = (re.sub(r'"(start|end)TimeUtc": "[^"]*"', "", t) for t in (out, text))
         assert (again, text) == (code, out)
