@@ -51,25 +51,21 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else ('es' if word.endswith('x') else 's')}"
 
 
+def _finding_not_fixed(finding: Finding, why: str) -> Notification:
+    """The note for a finding whose fix is not applied."""
+    return _note(finding.rule, str(finding.fix.location), why)  # type: ignore[union-attr]
+
+
+def _note(rule: str, where: str, why: str) -> Notification:
+    return Notification(f"not fixed: {rule} at {where}: {why}", level=Level.NOTE, rule=rule)
+
+
 def _listed(plan: fixes.Plan) -> list[Notification]:
-    notes = []
-    for finding in plan.conflicts:
-        notes.append(
-            Notification(
-                f"not fixed: {finding.rule} at {finding.fix.location}: another fix edits the "  # type: ignore[union-attr]
-                "same value; choose one by hand",
-                level=Level.NOTE,
-                rule=finding.rule,
-            )
-        )
-    for finding, why in plan.unsafe:
-        notes.append(
-            Notification(
-                f"not fixed: {finding.rule} at {finding.fix.location}: {why}",  # type: ignore[union-attr]
-                level=Level.NOTE,
-                rule=finding.rule,
-            )
-        )
+    notes = [
+        _finding_not_fixed(finding, "another fix edits the same value; choose one by hand")
+        for finding in plan.conflicts
+    ]
+    notes += [_finding_not_fixed(finding, why) for finding, why in plan.unsafe]
     return notes
 
 
@@ -104,11 +100,7 @@ def edit(root: Path, findings: list[Finding], kinds: dict[str, str]) -> Edited:
 
 
 def _not_fixed(e: fixes.Edit, why: str) -> Notification:
-    return Notification(
-        f"not fixed: {e.findings[0].rule} at {e.path}:{e.line}:{e.column}: {why}",
-        level=Level.NOTE,
-        rule=e.findings[0].rule,
-    )
+    return _note(e.findings[0].rule, f"{e.path}:{e.line}:{e.column}", why)
 
 
 CONTEXT = 3  # lines of context, unless one of them holds a secret
@@ -271,15 +263,8 @@ def verified(root: Path, findings: list[Finding], kinds, read, recheck) -> Edite
         left = verify(root, edited, read, recheck)
         if not left:
             break
-        for finding in left:
-            dropped.append(
-                Notification(
-                    f"not fixed: {finding.rule} at {finding.fix.location}: checking the "  # type: ignore[union-attr]
-                    "fixed files again still reports it",
-                    level=Level.NOTE,
-                    rule=finding.rule,
-                )
-            )
+        why = "checking the fixed files again still reports it"
+        dropped += [_finding_not_fixed(finding, why) for finding in left]
         gone = {f.fingerprint for f in left}
         findings = [f for f in findings if f.fingerprint not in gone]
     else:
